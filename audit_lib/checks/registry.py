@@ -1,0 +1,99 @@
+"""Read the check declarations (``<area>.yaml``) and their SQL (``sql/<ID>.sql``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..errors import CheckError
+
+HERE = Path(__file__).parent
+AREAS = ("retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality")
+SEVERITIES = ("high", "medium", "low")
+FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated"}
+PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One declared check: what it finds, where the rule comes from, and the SQL that finds it."""
+
+    id: str
+    title: str
+    area: str
+    severity: str
+    table: str
+    tables: tuple[str, ...]
+    policy: str
+    policy_ref: str
+    legal_ref: str
+    rule: str
+    sql: str = ""
+    generated: bool = False
+    params: tuple[str, ...] = field(default=())
+
+    def rule_text(self, values: dict[str, object]) -> str:
+        """The rule with its policy parameters filled in (``{prospect_years}`` -> 3)."""
+        return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), self.rule)
+
+
+@cache
+def load_checks(folder: Path = HERE) -> tuple[Check, ...]:
+    """Every declared check, in area order then file order."""
+    checks: list[Check] = []
+    for path in sorted(folder.glob("*.yaml"), key=lambda p: _area_rank(p.stem)):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for i, entry in enumerate(entries):
+            checks.append(_check(entry, f"{path.name}[{i}]", folder))
+    ids = [c.id for c in checks]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CheckError(f"check {dupes[0]} is declared twice")
+    return tuple(checks)
+
+
+def _area_rank(stem: str) -> int:
+    return AREAS.index(stem) if stem in AREAS else len(AREAS)
+
+
+def _check(entry: dict, where: str, folder: Path) -> Check:
+    unknown = set(entry) - FIELDS
+    if unknown:
+        raise CheckError(f"{where}: unknown key '{sorted(unknown)[0]}'")
+    for key in ("id", "title", "area", "severity", "table", "policy_ref", "legal_ref", "rule"):
+        if not entry.get(key):
+            raise CheckError(f"{where}: missing key '{key}'")
+    if entry["area"] not in AREAS:
+        raise CheckError(f"{where} ({entry['id']}): area '{entry['area']}' is not one of {', '.join(AREAS)}")
+    if entry["severity"] not in SEVERITIES:
+        raise CheckError(f"{where} ({entry['id']}): severity '{entry['severity']}' is not one of high, medium, low")
+    sql = ""
+    if not entry.get("generated"):
+        sql_path = folder / "sql" / f"{entry['id']}.sql"
+        if not sql_path.exists():
+            raise CheckError(f"{entry['id']}: no SQL file {sql_path.name}")
+        sql = sql_path.read_text(encoding="utf-8")
+        if not sql.startswith(f"-- name: {entry['id']}"):
+            raise CheckError(f"{sql_path.name}: must start with '-- name: {entry['id']}'")
+    return Check(
+        id=entry["id"],
+        title=entry["title"],
+        area=entry["area"],
+        severity=entry["severity"],
+        table=entry["table"],
+        tables=tuple(entry.get("tables") or [entry["table"]]),
+        policy=entry.get("policy", ""),
+        policy_ref=entry["policy_ref"],
+        legal_ref=entry["legal_ref"],
+        rule=" ".join(str(entry["rule"]).split()),
+        sql=sql,
+        generated=bool(entry.get("generated")),
+        params=tuple(dict.fromkeys(PARAM.findall(_strip_comments(sql)))),
+    )
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())

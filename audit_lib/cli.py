@@ -1,0 +1,72 @@
+"""The command line: ``gdpr-audit check | report | sample``."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .errors import AuditError
+
+EPILOG_CHECK = """Example:
+  gdpr-audit check --data sample_data --period 2026-10 --out out/2026-10
+Findings are not errors: the exit code is 0 when the audit ran, 2 when the input is unusable."""
+
+
+def _common(p: argparse.ArgumentParser, out_default: str | None) -> None:
+    p.add_argument("--data", required=True, type=Path, help="extract folder (persons.csv, consents.csv, ...)")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", help="audit month YYYY-MM (as_of = its last day)")
+    when.add_argument("--as-of", dest="as_of", help="audit date YYYY-MM-DD")
+    p.add_argument("--policy", type=Path, default=None, help="policy YAML (default: the shipped Socomec policy)")
+    p.add_argument("--out", type=Path, required=out_default is None, default=out_default, help="output folder")
+    p.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="gdpr-audit", description="Audit record extracts against the privacy policy.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="run every check; write findings and manifest", epilog=EPILOG_CHECK,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(check, None)
+    report = sub.add_parser("report", help="render the period's HTML reports",
+                            epilog="Example:\n  gdpr-audit report --data sample_data --period 2026-10",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(report, "reports")
+    sample = sub.add_parser("sample", help="generate a synthetic extract with its answer key",
+                            epilog="Example:\n  gdpr-audit sample --out /tmp/sample-m --scale M --seed 42",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    sample.add_argument("--out", type=Path, required=True)
+    sample.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument("--period", default="2026-10")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            from .commands import check_command  # noqa: PLC0415
+
+            return check_command(args)
+        if args.command == "report":
+            from .report import report_command  # noqa: PLC0415
+
+            return report_command(args)
+        from .sample import generate  # noqa: PLC0415
+
+        started = dt.datetime.now()
+        generate(args.out, scale=args.scale, seed=args.seed, period=args.period)
+        print(f"sample {args.scale} written to {args.out} in {(dt.datetime.now() - started).total_seconds():.1f} s")
+        return 0
+    except AuditError as err:
+        print(f"gdpr-audit: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gdpr-audit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

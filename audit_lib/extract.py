@@ -1,0 +1,125 @@
+"""Open an extract folder for an audit date: load every table into DuckDB, type it, fingerprint it."""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import zoneinfo
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from .contract import load_contract
+from .errors import InputError
+from .intake.canonical import build_typed
+from .intake.dq import dq_sql
+from .intake.readers import read_table
+from .intake.sources import SourceFile, TableSource, discover, sha256_of
+from .policy import Policy, load_policy
+from .reference import reference_tables
+from .sqlmacros import install_macros
+
+Progress = Callable[[str], None]
+
+
+class Extract:
+    """One extract folder loaded into an in-memory DuckDB for one as_of and one policy.
+
+    ``con`` holds, per provided table ``t``: ``t`` (rows fit for checks, canonical types),
+    ``t_all`` (every row with its data-quality flags), plus the policy's and the reference tables.
+    """
+
+    def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
+                 progress: Progress | None = None):
+        self.root = Path(data)
+        self.as_of = as_of
+        self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
+        self.progress = progress or (lambda msg: None)
+        self.contract = load_contract()
+        self._tmp = tempfile.TemporaryDirectory(prefix="gdpr-audit-")
+        self.con = duckdb.connect()
+        self.con.execute("SET enable_progress_bar = false")
+        self.sources: dict[str, TableSource] = {}
+        self._setup()
+        self._load()
+
+    @property
+    def provided(self) -> list[str]:
+        return list(self.sources)
+
+    @property
+    def not_provided(self) -> list[str]:
+        return [t for t in self.contract if t not in self.sources]
+
+    @property
+    def files(self) -> list[SourceFile]:
+        return [f for s in self.sources.values() for f in s.files]
+
+    def as_of_end(self) -> dt.datetime:
+        """The end of the as_of day (24:00) in the policy's time zone, as an aware datetime."""
+        tz = zoneinfo.ZoneInfo(self.policy.time_zone)
+        return dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+
+    def params(self) -> dict[str, object]:
+        """Every value a check may bind: the audit date and the policy's parameters."""
+        return {"as_of": self.as_of, "as_of_end": self.as_of_end(), **self.policy.param_values()}
+
+    def sql(self, query: str, **params) -> pd.DataFrame:
+        """Run a query on the loaded extract and return a DataFrame (values bound, never formatted)."""
+        return self.con.execute(query, params or None).df()
+
+    def dq_findings(self) -> pd.DataFrame:
+        """Raw DQ findings (check_id, table, record_id, person_id, observed, count), one per row and problem."""
+        parts = [dq_sql(self.contract[t], set(self.provided)) for t in self.provided]
+        if not parts:
+            return pd.DataFrame(columns=["check_id", "table", "record_id", "person_id", "observed", "count"])
+        query = " UNION ALL ".join(f"({p})" for p in parts)
+        frame = self.con.execute(query).df()
+        frame.columns = ["check_id", "table", "record_id", "person_id", "observed", "count"]
+        return frame
+
+    def close(self) -> None:
+        self.con.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Extract:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _setup(self) -> None:
+        install_macros(self.con, self.policy.time_zone)
+        self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
+        for name, frame in {**reference_tables(), **self.policy.tables()}.items():
+            self.con.register(f"_{name}_df", frame)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
+            self.con.unregister(f"_{name}_df")
+
+    def _load(self) -> None:
+        self.sources = discover(self.root, list(self.contract))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # fingerprint the files while DuckDB reads them: hashing releases the GIL
+            hashes = {f.path: pool.submit(sha256_of, f.path) for f in self.files}
+            for name, source in self.sources.items():
+                size = sum(f.size for f in source.files)
+                self.progress(f"loading {name} ({len(source.files)} file(s), {size / 1e6:.1f} MB)")
+                raw = read_table(self.con, source, Path(self._tmp.name))
+                in_place = self.contract[name].aggregate is not None and source.format == "parquet"
+                label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
+                build_typed(self.con, self.contract[name], raw, label, in_place)
+            for f in self.files:
+                f.sha256 = hashes[f.path].result()
+
+
+def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,
+                 policy: Policy | str | Path | None = None, progress: Progress | None = None) -> Extract:
+    """Load an extract folder for an audit date (``as_of`` or ``period``)."""
+    from .dates import as_of_for  # noqa: PLC0415
+
+    return Extract(data, as_of_for(period, as_of), policy, progress)
+
+
+__all__ = ["Extract", "open_extract", "InputError"]

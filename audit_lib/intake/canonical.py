@@ -1,0 +1,118 @@
+"""Turn a raw text relation into the canonical typed table and its data-quality findings.
+
+For each table ``t`` three relations result:
+- ``t_all``: every row, typed, with ``_row`` and the lists ``_missing``, ``_invalid``, ``_future``;
+- ``t``: the rows without a data-quality problem, the canonical columns only (what checks read);
+- findings of DQ-MISSING-REQUIRED, DQ-INVALID-VALUE, DQ-FUTURE-DATE, DQ-DUPLICATE-KEY.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from ..contract import Column, Table
+from ..errors import InputError
+
+TIME_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE")
+
+
+def _raw(col: str) -> str:
+    return f'"{col}"'
+
+
+def _text(col: str, raw_type: str) -> str:
+    return _raw(col) if raw_type == "VARCHAR" else f"CAST({_raw(col)} AS VARCHAR)"
+
+
+def parse_expr(col: Column, raw_type: str | None) -> str:
+    """SQL that turns the raw column into its canonical type (NULL when it cannot)."""
+    if raw_type is None:
+        return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE",
+                "timestamp": "NULL::TIMESTAMPTZ"}.get(col.type, "NULL::VARCHAR")
+    text = _text(col.name, raw_type)
+    if col.type == "timestamp":
+        if raw_type == "TIMESTAMP WITH TIME ZONE":
+            return _raw(col.name)
+        if raw_type in TIME_TYPES:
+            return f"local_to_utc(CAST({_raw(col.name)} AS TIMESTAMP))"
+        return f"parse_ts({text})"
+    if col.type == "date":
+        if raw_type == "DATE":
+            return _raw(col.name)
+        if raw_type == "TIMESTAMP WITH TIME ZONE":
+            return f"local_date({_raw(col.name)})"
+        if raw_type in TIME_TYPES:
+            return f"CAST({_raw(col.name)} AS DATE)"
+        return f"parse_date({text})"
+    if col.type == "bool":
+        return _raw(col.name) if raw_type == "BOOLEAN" else f"parse_bool({text})"
+    if col.type == "enum":
+        values = ", ".join(f"'{v}'" for v in col.values)
+        return f"CASE WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END"
+    if col.type == "country":
+        return f"(SELECT a.code FROM ref_country_alias a WHERE a.alias = lower(trim({text})))"
+    if col.type == "list":
+        return f"list_filter(list_transform(string_split({text}, ';'), lambda x: trim(x)), lambda x: x <> '')"
+    if col.type == "id":
+        return f"nullif(trim({text}), '')"
+    return f"nullif({text}, '')" if raw_type == "VARCHAR" else text
+
+
+def _blank(col: str) -> str:
+    return f"(\"{col}__raw\" IS NULL OR trim(\"{col}__raw\") = '')"
+
+
+def _list(items: list[str]) -> str:
+    if not items:
+        return "[]::VARCHAR[]"
+    return f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)"
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool) -> None:
+    """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased)."""
+    raw_types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
+    absent = [c for c in table.required_columns if c not in raw_types]
+    if absent:
+        expected = ", ".join(table.required_columns)
+        raise InputError(f"{path}: missing required column '{absent[0]}' (expected columns: {expected})")
+    if table.one_of_required and not any(c in raw_types for c in table.one_of_required):
+        raise InputError(f"{path}: needs one of the columns {' or '.join(table.one_of_required)}")
+
+    inner, missing, invalid, future = ["_row"], [], [], []
+    for col in table.columns.values():
+        rtype = raw_types.get(col.name)
+        inner.append(f'{parse_expr(col, rtype)} AS "{col.name}"')
+        if rtype is None:
+            continue
+        inner.append(f'{_text(col.name, rtype)} AS "{col.name}__raw"')
+        if col.required:
+            missing.append(f"CASE WHEN {_blank(col.name)} THEN '{col.name}' END")
+        if col.type not in ("text", "id", "list"):
+            invalid.append(f"CASE WHEN NOT {_blank(col.name)} AND \"{col.name}\" IS NULL THEN '{col.name}' END")
+        if col.future:
+            local = f'local_date("{col.name}")' if col.type == "timestamp" else f'"{col.name}"'
+            future.append(f"CASE WHEN {local} > getvariable('as_of') THEN '{col.name}' END")
+    present = [c for c in table.one_of_required if c in raw_types]
+    if present:
+        cond = " AND ".join(_blank(c) for c in present)
+        missing.append(f"CASE WHEN {cond} THEN '{', '.join(table.one_of_required)}' END")
+
+    raw_cols = [f'"{c}__raw"' for c in table.columns if c in raw_types]
+    kind = "VIEW" if in_place else "TABLE"
+    con.execute(
+        f"CREATE OR REPLACE TEMP {kind} {table.name}_all AS "
+        f"SELECT * EXCLUDE ({', '.join(raw_cols)}), {_list(missing)} AS _missing, {_list(invalid)} AS _invalid, "
+        f"{_list(future)} AS _future, {_key_raw(table, raw_types)} AS _key "
+        f"FROM (SELECT {', '.join(inner)} FROM {raw})"
+    )
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table.name} AS SELECT {cols} FROM {table.name}_all "
+        f"WHERE len(_missing) = 0 AND len(_invalid) = 0 AND len(_future) = 0"
+    )
+
+
+def _key_raw(table: Table, raw_types: dict[str, str]) -> str:
+    """The finding's record id for a row: its key, else ``row:<n>``."""
+    if table.key is None:
+        return "NULL::VARCHAR"
+    return f"coalesce(nullif(trim(\"{table.key}__raw\"), ''), 'row:' || _row)"

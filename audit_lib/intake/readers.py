@@ -1,0 +1,250 @@
+"""Read one table's files into a DuckDB relation of text columns (or native Parquet types).
+
+Every reader leaves a relation named ``raw_<table>`` with lower-cased column names and a ``_row``
+column (1-based data row, counted across the table's files in name order). Input files are only
+ever opened for reading; a cp1252 CSV is transcoded to a temporary UTF-8 copy, never in place.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import InputError
+from .sources import SourceFile, TableSource
+
+MAX_LINE = 256 * 1024 * 1024
+
+
+def first_line(msg: str) -> str:
+    """The useful first line of a DuckDB error, without its class prefix."""
+    line = next((ln.strip() for ln in str(msg).splitlines() if ln.strip()), str(msg))
+    return re.sub(r"^[A-Za-z ]*Error: ", "", line)
+
+
+def sniff_csv(path: Path) -> tuple[str, str]:
+    """Encoding ('utf-8', 'utf-8-sig' or 'cp1252') and delimiter of a CSV, from its first bytes."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if b"\x00" in head:
+        raise InputError(f"{path}: not a text file (binary content; expected a UTF-8 or cp1252 CSV)")
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # a cut multi-byte sequence at the end of the sample is not evidence of cp1252
+        if err.start < len(head) - 4:
+            encoding = "cp1252"
+    header = head.decode("utf-8", errors="replace").splitlines()[0] if head.strip() else ""
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    delimiter = max(counts, key=counts.get)
+    if counts[delimiter] == 0:
+        delimiter = ","
+    return encoding, delimiter
+
+
+def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
+    """Stream a legacy-encoded file into a UTF-8 copy in ``workdir``."""
+    target = workdir / f"{abs(hash(str(path)))}_{path.name}"
+    with open(path, encoding=encoding, errors="strict", newline="") as src, open(
+        target, "w", encoding="utf-8", newline=""
+    ) as dst:
+        while block := src.read(1 << 20):
+            dst.write(block)
+    return target
+
+
+def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Path) -> str:
+    """Create ``raw_<table>`` from the table's files; returns the relation name."""
+    reader = {"csv": _read_csv, "parquet": _read_parquet, "xlsx": _read_xlsx, "jsonl": _read_jsonl}.get(source.format)
+    if reader is None:
+        from .clf import read_clf  # noqa: PLC0415 - only web-server logs need it
+
+        reader = read_clf
+    name = f"raw_{source.table}"
+    reader(con, source, name, workdir)
+    return name
+
+
+def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
+    parts = []
+    for f in source.files:
+        encoding, delimiter = sniff_csv(f.path)
+        path = f.path
+        if encoding == "cp1252":
+            path = _transcode_or_fail(f.path, workdir)
+        f.encoding, f.delimiter = encoding, delimiter
+        parts.append(_read_one_csv(con, f, path, delimiter, workdir))
+    _union(con, name, parts, source.files)
+
+
+def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path) -> str:
+    part = f"_part_{abs(hash(str(f.path)))}"
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_csv('{_q(path)}', header=true, "
+        f"all_varchar=true, delim='{delimiter}', quote='\"', escape='\"', max_line_size={MAX_LINE}, "
+        f"strict_mode=true, null_padding=false)"
+    )
+    try:
+        con.execute(sql)
+    except duckdb.Error as err:
+        msg = str(err)
+        if "not utf-8 encoded" in msg and f.encoding != "cp1252":
+            f.encoding = "cp1252"
+            return _read_one_csv(con, f, _transcode_or_fail(f.path, workdir), delimiter, workdir)
+        raise InputError(f"{f.path}: unreadable CSV ({_csv_problem(msg)})") from None
+    return part
+
+
+def _csv_problem(msg: str) -> str:
+    line = re.search(r"CSV Error on Line: (\d+)", msg)
+    detail = next((ln.strip() for ln in msg.splitlines()[1:] if ln.strip() and not ln.startswith(("Original", "Possible"))), "")
+    where = f"line {line.group(1)}: " if line else ""
+    return (where + (detail or first_line(msg)))[:300]
+
+
+def _transcode_or_fail(path: Path, workdir: Path) -> Path:
+    try:
+        return transcode(path, workdir)
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: unreadable text at byte {err.start} (expected UTF-8 or cp1252)") from None
+
+
+def _union(con, name: str, parts: list[str], files: list[SourceFile]) -> None:
+    """Stack per-file relations (columns matched by name) and number the data rows."""
+    for part, f in zip(parts, files, strict=True):
+        _lower_columns(con, part, f.path)
+        f.rows = con.execute(f"SELECT count(*) FROM {part}").fetchone()[0]
+    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {p}" for p in parts)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM ({union})")
+    for part in parts:
+        con.execute(f"DROP TABLE IF EXISTS {part}")
+
+
+def _lower_columns(con, rel: str, path: Path) -> None:
+    cols = [r[0] for r in con.execute(f"DESCRIBE {rel}").fetchall()]
+    seen = set()
+    for col in cols:
+        clean = col.replace("\ufeff", "").strip().lower()
+        if clean in seen:
+            raise InputError(f"{path}: column '{clean}' appears twice in the header")
+        seen.add(clean)
+        if clean != col:
+            con.execute(f'ALTER TABLE {rel} RENAME COLUMN "{col}" TO "{clean}"')
+
+
+def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
+    files = ", ".join(f"'{_q(f.path)}'" for f in source.files)
+    try:
+        meta = con.execute(f"SELECT file_name, num_rows FROM parquet_file_metadata([{files}])").fetchall()
+    except duckdb.Error as err:
+        bad = _first_bad_parquet(con, source)
+        raise InputError(f"{bad}: unreadable Parquet ({first_line(err)})") from None
+    rows = {Path(fn).name: n for fn, n in meta}
+    for f in source.files:
+        f.rows = rows.get(f.path.name)
+    # a view: large Parquet tables are scanned in place, never copied into memory
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name=true)"
+    )
+    cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    renamed = ", ".join(f'"{c}" AS "{c.strip().lower()}"' for c in cols)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {renamed}, NULL::BIGINT AS _row "
+        f"FROM read_parquet([{files}], union_by_name=true)"
+    )
+
+
+def _first_bad_parquet(con, source: TableSource) -> Path:
+    for f in source.files:
+        try:
+            con.execute(f"SELECT num_rows FROM parquet_file_metadata('{_q(f.path)}')").fetchall()
+        except duckdb.Error:
+            return f.path
+    return source.files[0].path
+
+
+def _read_jsonl(con, source: TableSource, name: str, workdir: Path) -> None:
+    parts = []
+    for f in source.files:
+        part = f"_part_{abs(hash(str(f.path)))}"
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_json('{_q(f.path)}', "
+                f"format='newline_delimited', records=true, maximum_object_size={MAX_LINE})"
+            )
+        except duckdb.Error as err:
+            raise InputError(f"{f.path}: unreadable JSON Lines ({first_line(err)})") from None
+        _as_text(con, part)
+        parts.append(part)
+    _union(con, name, parts, source.files)
+
+
+def _as_text(con, rel: str) -> None:
+    for col, typ, *_ in con.execute(f"DESCRIBE {rel}").fetchall():
+        if typ != "VARCHAR":
+            expr = f'CASE WHEN "{col}" IS NULL THEN NULL ELSE CAST("{col}" AS VARCHAR) END'
+            if typ.startswith(("STRUCT", "MAP")) or typ.endswith("[]"):
+                expr = f'to_json("{col}")::VARCHAR'
+            con.execute(f'ALTER TABLE {rel} ALTER "{col}" TYPE VARCHAR USING {expr}')
+
+
+def _read_xlsx(con, source: TableSource, name: str, workdir: Path) -> None:
+    parts = []
+    for f in source.files:
+        part = f"_part_{abs(hash(str(f.path)))}"
+        arrow = xlsx_to_arrow(f.path, source.table)
+        con.register(f"{part}_arrow", arrow)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM {part}_arrow")
+        con.unregister(f"{part}_arrow")
+        parts.append(part)
+    _union(con, name, parts, source.files)
+
+
+def xlsx_to_arrow(path: Path, table: str, header_row: int = 1) -> pa.Table:
+    """The sheet named after the table (else the first) as an Arrow table of text columns."""
+    import openpyxl  # noqa: PLC0415 - only XLSX extracts need it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises zipfile, KeyError, ValueError... for broken files
+        raise InputError(f"{path}: unreadable XLSX ({type(err).__name__}: {str(err)[:120]})") from None
+    try:
+        ws = wb[table] if table in wb.sheetnames else wb[wb.sheetnames[0]]
+        rows = ws.iter_rows(min_row=header_row, values_only=True)
+        header = next(rows, None)
+        if not header or all(h is None for h in header):
+            raise InputError(f"{path}: no header row on row {header_row} of sheet '{ws.title}'")
+        names = [str(h).strip().lower() if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
+        columns: list[list[str | None]] = [[] for _ in names]
+        for row in rows:
+            if row is None or all(v is None for v in row):
+                continue
+            for i in range(len(names)):
+                columns[i].append(_cell_text(row[i] if i < len(row) else None))
+    finally:
+        wb.close()
+    return pa.table({n: pa.array(c, type=pa.string()) for n, c in zip(names, columns, strict=True)})
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time(0) or value.tzinfo else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _q(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,103 @@
+"""Find the files of each canonical table in an extract folder and describe how to read them."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".jsonl": "jsonl", ".log": "clf", ".gz": "clf"}
+EXPECTED = ".csv, .parquet, .xlsx, .jsonl (or a folder of such files)"
+IGNORED_SUFFIXES = {".md", ".txt", ".yaml", ".yml", ".json"}
+
+
+@dataclass
+class SourceFile:
+    """One input file: where it is, its fingerprint, and what the reader detected."""
+
+    path: Path
+    table: str
+    format: str
+    size: int = 0
+    sha256: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows: int | None = None
+    profile: str = "canonical"
+
+    def display(self, root: Path) -> str:
+        try:
+            return str(self.path.relative_to(root))
+        except ValueError:
+            return str(self.path)
+
+
+@dataclass
+class TableSource:
+    table: str
+    format: str
+    files: list[SourceFile] = field(default_factory=list)
+
+
+def file_format(path: Path) -> str | None:
+    """The reader for a file by its ending, or None when the ending is unknown."""
+    name = path.name.lower()
+    if name.endswith(".log.gz") or name.endswith(".log"):
+        return "clf"
+    return FORMATS.get(path.suffix.lower()) if path.suffix.lower() != ".gz" else None
+
+
+def sha256_of(path: Path, chunk: int = 1 << 22) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def discover(root: Path, tables: list[str]) -> dict[str, TableSource]:
+    """Map each table to its file or folder in ``root``; absent tables are left out."""
+    if not root.exists():
+        raise InputError(f"{root}: extract folder not found (expected a folder with persons.csv, consents.csv, ...)")
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder (expected an extract folder)")
+    found: dict[str, TableSource] = {}
+    for table in tables:
+        candidates = sorted(p for p in root.iterdir() if p.stem.lower() == table or p.name.lower() == table)
+        candidates = [p for p in candidates if p.suffix.lower() not in IGNORED_SUFFIXES]
+        if not candidates:
+            continue
+        if len(candidates) > 1:
+            names = ", ".join(p.name for p in candidates)
+            raise InputError(f"{root}: table {table} is given more than once ({names}); keep one file or folder")
+        found[table] = _table_source(candidates[0], table)
+    return found
+
+
+def _table_source(path: Path, table: str) -> TableSource:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise InputError(f"{path}: folder for table {table} is empty (expected {EXPECTED})")
+        formats = {}
+        for f in files:
+            fmt = file_format(f)
+            if fmt is None:
+                raise InputError(f"{f}: unknown table format '{f.suffix}' (expected {EXPECTED})")
+            formats.setdefault(fmt, []).append(f)
+        if len(formats) > 1:
+            raise InputError(f"{path}: folder mixes formats ({', '.join(sorted(formats))}); expected files of one format")
+        fmt = next(iter(formats))
+    else:
+        fmt = file_format(path)
+        if fmt is None or fmt == "clf" and table != "connection_logs":
+            raise InputError(f"{path}: unknown table format '{path.suffix}' (expected {EXPECTED})")
+        files = [path]
+    sources = []
+    for f in files:
+        size = f.stat().st_size
+        if size == 0:
+            raise InputError(f"{f}: file is empty (expected a header row naming the columns of {table})")
+        sources.append(SourceFile(path=f, table=table, format=fmt, size=size))
+    return TableSource(table=table, format=fmt, files=sources)

@@ -1,0 +1,131 @@
+"""Run declared checks on a loaded extract and assemble the findings table."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from .checks import Check, load_checks
+from .errors import CheckError
+from .extract import Extract
+from .findings import COLUMNS, empty_findings, finding_id
+
+AREA_ORDER = ["retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality"]
+SEVERITY_ORDER = ["high", "medium", "low"]
+
+
+@dataclass
+class Results:
+    """The findings of a run, and for each check whether it ran (``ran``/``not_run``) and why."""
+
+    findings: pd.DataFrame
+    status: dict[str, dict] = field(default_factory=dict)
+
+    def of(self, check_id: str) -> pd.DataFrame:
+        return self.findings[self.findings["check_id"] == check_id].reset_index(drop=True)
+
+
+def check_by_id(check_id: str) -> Check:
+    for check in load_checks():
+        if check.id == check_id:
+            return check
+    raise CheckError(f"no check with id {check_id}")
+
+
+def run_check(extract: Extract, check: Check | str) -> pd.DataFrame:
+    """The merged findings of one check (empty when it finds nothing or cannot run)."""
+    check = check_by_id(check) if isinstance(check, str) else check
+    if check.generated:
+        raw = extract.dq_findings()
+        raw = raw[raw["check_id"] == check.id]
+    else:
+        missing = [t for t in check.tables if t not in extract.provided]
+        if missing:
+            return _assemble(check, pd.DataFrame(), extract)
+        raw = _execute(extract, check)
+    return _assemble(check, raw, extract)
+
+
+def run_checks(extract: Extract, checks: list[Check] | None = None) -> Results:
+    """Run every declared check (or the given ones); a check missing a table is ``not_run``."""
+    checks = list(checks or load_checks())
+    frames, status = [], {}
+    dq = extract.dq_findings()
+    for check in checks:
+        missing = [t for t in check.tables if t not in extract.provided]
+        if check.generated and check.id != "DQ-ORPHAN-REFERENCE":
+            missing = []
+        if missing:
+            status[check.id] = {"status": "not_run", "reason": f"{', '.join(missing)} not provided", "findings": 0}
+            continue
+        raw = dq[dq["check_id"] == check.id] if check.generated else _execute(extract, check)
+        merged = _assemble(check, raw, extract)
+        status[check.id] = {"status": "ran", "reason": "", "findings": len(merged)}
+        frames.append(merged)
+    findings = pd.concat(frames, ignore_index=True) if frames else empty_findings()
+    return Results(findings=_sort(findings), status=status)
+
+
+def _execute(extract: Extract, check: Check) -> pd.DataFrame:
+    values = extract.params()
+    unknown = [p for p in check.params if p not in values]
+    if unknown:
+        raise CheckError(f"{check.id}: parameter ${unknown[0]} is not in the policy file")
+    try:
+        frame = extract.con.execute(check.sql, {p: values[p] for p in check.params}).df()
+    except duckdb.Error as err:
+        raise CheckError(f"{check.id}: the check's SQL failed ({str(err).splitlines()[0]})") from None
+    for col in ("record_id", "observed"):
+        if col not in frame.columns:
+            raise CheckError(f"{check.id}: the check's SQL must return a column '{col}'")
+    if "person_id" not in frame.columns:
+        frame["person_id"] = None
+    if "count" not in frame.columns:
+        frame["count"] = 1
+    frame["table"] = check.table
+    return frame
+
+
+def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame:
+    """Merge per (check, record) and add the declaration's columns."""
+    if raw.empty:
+        return empty_findings()
+    raw = raw.assign(record_id=raw["record_id"].astype("string"), person_id=raw["person_id"].astype("string"))
+    grouped = (
+        raw.groupby(["table", "record_id"], dropna=False, sort=True)
+        .agg(person_id=("person_id", "first"), observed=("observed", _join), count=("count", "sum"))
+        .reset_index()
+    )
+    values = extract.policy.param_values()
+    out = pd.DataFrame({
+        "finding_id": [finding_id(check.id, r) for r in grouped["record_id"]],
+        "check_id": check.id,
+        "area": check.area,
+        "severity": check.severity,
+        "table": grouped["table"],
+        "record_id": grouped["record_id"],
+        "person_id": grouped["person_id"],
+        "observed": grouped["observed"],
+        "rule": check.rule_text(values),
+        "policy_ref": check.policy_ref,
+        "legal_ref": check.legal_ref,
+        "as_of": extract.as_of.isoformat(),
+        "count": grouped["count"].astype("int64"),
+    })
+    return out[COLUMNS].astype({c: "string" for c in COLUMNS if c != "count"})
+
+
+def _join(values: pd.Series) -> str:
+    seen = dict.fromkeys(str(v) for v in values if v is not None and v == v and str(v) != "")
+    return "; ".join(seen)
+
+
+def _sort(findings: pd.DataFrame) -> pd.DataFrame:
+    order = {a: i for i, a in enumerate(AREA_ORDER)}
+    return (
+        findings.assign(_a=findings["area"].map(order))
+        .sort_values(["_a", "check_id", "table", "record_id"], kind="stable")
+        .drop(columns="_a")
+        .reset_index(drop=True)
+    )

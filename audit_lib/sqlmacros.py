@@ -1,0 +1,49 @@
+"""SQL macros for calendar and time-zone arithmetic, created once per connection.
+
+All local dates go through ``local_date``: DuckDB's plain ``ts::DATE`` on a TIMESTAMPTZ read by
+``read_csv`` gives the UTC date (spec/product.md, known pitfalls), so no check may use it.
+"""
+from __future__ import annotations
+
+import zoneinfo
+
+import duckdb
+
+MACROS = """
+CREATE OR REPLACE MACRO local_date(ts) AS timezone('{tz}', ts)::DATE;
+CREATE OR REPLACE MACRO local_month(ts) AS strftime(timezone('{tz}', ts), '%Y-%m');
+CREATE OR REPLACE MACRO local_to_utc(l) AS (
+    CASE WHEN l IS NULL THEN NULL
+         -- autumn overlap: the same wall time occurs twice; take the earlier offset (fold=0)
+         WHEN timezone('{tz}', timezone('{tz}', l) - INTERVAL 1 HOUR) = l
+              THEN timezone('{tz}', l) - INTERVAL 1 HOUR
+         ELSE timezone('{tz}', l) END);
+CREATE OR REPLACE MACRO parse_ts(s) AS (
+    CASE WHEN s IS NULL OR trim(s) = '' THEN NULL
+         WHEN length(trim(s)) > 10 AND regexp_matches(trim(s), '(?:[zZ]|[+-]\\d\\d(?::?\\d\\d)?)$')
+              THEN try_cast(trim(s) AS TIMESTAMPTZ)
+         ELSE local_to_utc(try_cast(trim(s) AS TIMESTAMP)) END);
+CREATE OR REPLACE MACRO parse_date(s) AS (
+    CASE WHEN s IS NULL OR trim(s) = '' THEN NULL
+         WHEN length(trim(s)) = 10 THEN try_cast(trim(s) AS DATE)
+         ELSE local_date(parse_ts(s)) END);
+CREATE OR REPLACE MACRO parse_bool(s) AS (
+    CASE WHEN s IS NULL OR trim(s) = '' THEN false
+         WHEN lower(trim(s)) IN ('true', 't', '1', 'yes', 'y', 'ja', 'j', 'oui', 'o', 'waar', 'vrai') THEN true
+         WHEN lower(trim(s)) IN ('false', 'f', '0', 'no', 'n', 'nee', 'non', 'onwaar', 'faux') THEN false
+         ELSE NULL END);
+CREATE OR REPLACE MACRO blank(s) AS (s IS NULL OR trim(s::VARCHAR) = '');
+CREATE OR REPLACE MACRO norm_email(s) AS nullif(lower(trim(s)), '');
+CREATE OR REPLACE MACRO add_years(d, n) AS (d + to_years(n::INTEGER))::DATE;
+CREATE OR REPLACE MACRO add_months(d, n) AS (d + to_months(n::INTEGER))::DATE;
+CREATE OR REPLACE MACRO add_days(d, n) AS (d + to_days(n::INTEGER))::DATE;
+"""
+
+
+def install_macros(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    """Create the macros for the policy's time zone (validated, so safe to inline)."""
+    zoneinfo.ZoneInfo(tz)  # raises for an unknown zone before it reaches SQL
+    con.execute(f"SET TimeZone = '{tz}'")
+    for statement in MACROS.format(tz=tz).split(";\n"):
+        if statement.strip():
+            con.execute(statement)
