@@ -1,0 +1,135 @@
+"""What the notebooks call: open a run, show a check's policy sentence, tables and offline charts.
+
+Notebooks stay thin: a parameters cell, then one call and one display per cell. Every display here
+escapes text from the extracts and embeds plotly.js once per notebook (reports work offline).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .checks import load_checks
+from .policy import Policy, load_policy
+from .run import Results, check_by_id, run_checks
+
+_PLOTLY_EMBEDDED = False
+MAX_ROWS = 200
+
+
+@dataclass
+class Run:
+    """The findings of one audit run, read from a ``gdpr-audit check`` folder or computed here."""
+
+    data: Path
+    as_of: dt.date
+    policy: Policy
+    run_dir: Path | None = None
+    _results: Results | None = field(default=None, repr=False)
+
+    @cached_property
+    def extract(self):
+        """The loaded extract (for charts that need more than the findings)."""
+        from .extract import Extract  # noqa: PLC0415
+
+        return Extract(self.data, self.as_of, self.policy)
+
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        if self.run_dir and (self.run_dir / "findings.parquet").exists():
+            return pd.read_parquet(self.run_dir / "findings.parquet")
+        self._results = run_checks(self.extract)
+        return self._results.findings
+
+    @cached_property
+    def manifest(self) -> dict:
+        if self.run_dir and (self.run_dir / "manifest.json").exists():
+            return json.loads((self.run_dir / "manifest.json").read_text(encoding="utf-8"))
+        from .manifest import build_manifest  # noqa: PLC0415
+
+        self.findings  # noqa: B018 - runs the checks when needed
+        status = self._results.status if self._results else {}
+        return build_manifest(self.extract, status, dt.datetime.now(dt.timezone.utc), [], "notebook")
+
+    def status(self, check_id: str) -> str:
+        """``ran`` or ``not_run`` (a table the check needs was not provided)."""
+        return self.manifest.get("checks", {}).get(check_id, {}).get("status", "not_run")
+
+    def of(self, *check_ids: str) -> pd.DataFrame:
+        return self.findings[self.findings["check_id"].isin(check_ids)].reset_index(drop=True)
+
+
+def open_run(data: str, as_of: str, policy: str = "", run_dir: str = "") -> Run:
+    """Open the audit of ``data`` for ``as_of`` (a run folder's findings are reused when given)."""
+    return Run(
+        data=Path(data),
+        as_of=dt.date.fromisoformat(str(as_of)),
+        policy=load_policy(policy or None),
+        run_dir=Path(run_dir) if run_dir else None,
+    )
+
+
+def show(fig) -> None:
+    """Display a plotly figure as HTML that works offline (plotly.js embedded on first use)."""
+    from IPython.display import HTML, display  # noqa: PLC0415
+
+    global _PLOTLY_EMBEDDED
+    fig.update_layout(template="plotly_white", margin={"l": 40, "r": 20, "t": 50, "b": 40})
+    out = fig.to_html(full_html=False, include_plotlyjs=not _PLOTLY_EMBEDDED, include_mathjax=False,
+                      config={"displaylogo": False, "responsive": True})
+    _PLOTLY_EMBEDDED = True
+    display(HTML(out))
+
+
+def check_box(run: Run, check_id: str) -> str:
+    """HTML: the check's plain title, the policy's Dutch sentence, the legal rule and the count."""
+    check = check_by_id(check_id)
+    found = run.of(check_id)
+    status = run.status(check_id)
+    if status == "not_run":
+        verdict = "<span class='na'>not run: a table it needs was not provided</span>"
+    elif found.empty:
+        verdict = "<span class='ok'>no finding</span>"
+    else:
+        verdict = f"<span class='bad'>{int(found['count'].sum()):,} record(s) in {len(found):,} finding(s)</span>"
+    quote = run.policy.quote_for(check.policy) if check.policy else ""
+    values = run.policy.param_values()
+    return (
+        f"<div class='check {check.severity}'><h3>{_e(check.title)} <small>{_e(check.id)} · "
+        f"{_e(check.severity)}</small></h3><p>{verdict}</p>"
+        + (f"<blockquote lang='nl'>“{_e(quote)}” <cite>{_e(check.policy_ref)}</cite></blockquote>" if quote else "")
+        + f"<p class='rule'><b>Rule:</b> {_e(check.rule_text(values))}<br><b>Law:</b> {_e(check.legal_ref)}</p></div>"
+    )
+
+
+def table(frame: pd.DataFrame, max_rows: int = MAX_ROWS, caption: str = "") -> str:
+    """An escaped HTML table of at most ``max_rows`` rows, saying how many were left out."""
+    shown = frame.head(max_rows)
+    note = f"<p class='note'>Showing {len(shown):,} of {len(frame):,} rows; the full list is in findings.xlsx.</p>" \
+        if len(frame) > max_rows else ""
+    cap = f"<p class='caption'>{_e(caption)}</p>" if caption else ""
+    return cap + shown.to_html(index=False, escape=True, na_rep="", border=0, classes="audit") + note
+
+
+def findings_table(run: Run, *check_ids: str, max_rows: int = MAX_ROWS) -> str:
+    cols = ["check_id", "record_id", "person_id", "observed", "count"]
+    return table(run.of(*check_ids)[cols], max_rows)
+
+
+def area_checks(area: str) -> list[str]:
+    return [c.id for c in load_checks() if c.area == area]
+
+
+def display_html(fragment: str) -> None:
+    from IPython.display import HTML, display  # noqa: PLC0415
+
+    display(HTML(fragment))
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
