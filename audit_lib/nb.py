@@ -67,11 +67,20 @@ class Run:
 def open_run(data: str, as_of: str, policy: str = "", run_dir: str = "") -> Run:
     """Open the audit of ``data`` for ``as_of`` (a run folder's findings are reused when given)."""
     return Run(
-        data=Path(data),
+        data=resolve(data),
         as_of=dt.date.fromisoformat(str(as_of)),
         policy=load_policy(policy or None),
-        run_dir=Path(run_dir) if run_dir else None,
+        run_dir=resolve(run_dir) if run_dir else None,
     )
+
+
+def resolve(path: str) -> Path:
+    """A relative path as given, else relative to the project folder (notebooks run from notebooks/)."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    project = Path(__file__).resolve().parents[1] / path
+    return project if project.exists() else p
 
 
 def show(fig) -> None:
