@@ -7,6 +7,7 @@ ever opened for reading; a cp1252 CSV is transcoded to a temporary UTF-8 copy, n
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import re
 from pathlib import Path
@@ -47,6 +48,20 @@ def sniff_csv(path: Path) -> tuple[str, str]:
     return encoding, delimiter
 
 
+def header_names(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The header row's column names, lower-cased and trimmed; duplicates are an error."""
+    with open(path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace",
+              newline="") as f:
+        names = next(csv.reader(f, delimiter=delimiter), [])
+    clean = [n.replace("\ufeff", "").strip().lower() for n in names]
+    for i, name in enumerate(clean):
+        if name in clean[:i]:
+            raise InputError(f"{path}: column '{name}' appears twice in the header")
+        if not name:
+            clean[i] = f"column_{i + 1}"
+    return clean
+
+
 def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
     """Stream a legacy-encoded file into a UTF-8 copy in ``workdir``."""
     target = workdir / f"{abs(hash(str(path)))}_{path.name}"
@@ -84,10 +99,12 @@ def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
 
 def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path) -> str:
     part = f"_part_{abs(hash(str(f.path)))}"
+    names = header_names(path, "utf-8", delimiter)
+    columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
     sql = (
         f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_csv('{_q(path)}', header=true, "
-        f"all_varchar=true, delim='{delimiter}', quote='\"', escape='\"', max_line_size={MAX_LINE}, "
-        f"strict_mode=true, null_padding=false)"
+        f"auto_detect=false, columns={columns}, delim='{delimiter}', quote='\"', escape='\"', "
+        f"max_line_size={MAX_LINE}, strict_mode=true, null_padding=false)"
     )
     try:
         con.execute(sql)

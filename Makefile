@@ -1,0 +1,29 @@
+# Two commands do all the setup on a fresh machine with Python 3.11+ and pip:
+#   make report   - create .venv, install, render the sample period's reports into reports/2026-10/
+#   make test     - create .venv, install with test tools and a browser, run every test and notebook
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PERIOD ?= 2026-10
+
+.PHONY: report check test clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (gdpr-audit)" > /dev/null
+	touch $@
+
+report: $(BIN)/.installed
+	$(BIN)/gdpr-audit report --data sample_data --period $(PERIOD) --out reports
+
+check: $(BIN)/.installed
+	$(BIN)/gdpr-audit check --data sample_data --period $(PERIOD) --out reports/check-$(PERIOD)
+
+test: $(BIN)/.installed
+	bash scripts/install_browser.sh
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) reports/20*
