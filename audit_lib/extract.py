@@ -40,7 +40,10 @@ class Extract:
         self.contract = load_contract()
         self._tmp = tempfile.TemporaryDirectory(prefix="gdpr-audit-")
         self.con = duckdb.connect()
-        self.con.execute("SET enable_progress_bar = false")
+        try:
+            self.con.execute("SET enable_progress_bar = false")
+        except duckdb.Error:
+            pass  # inside Jupyter without ipywidgets DuckDB refuses the setting, and shows no bar anyway
         self.sources: dict[str, TableSource] = {}
         self._setup()
         self._load()

@@ -1,0 +1,1 @@
+"""Queries and charts behind the notebooks, one module per area."""
