@@ -1,0 +1,333 @@
+"""Rights requests (DSR-*), breaches (BR-*) and payment-data security (SEC-*) on tiny extracts.
+
+Timestamps without an offset are Europe/Brussels local time (the shipped policy's zone).
+"""
+from __future__ import annotations
+
+from audit_lib.run import run_check
+
+
+def req(request_id: str, **values) -> dict:
+    """A rights request with the required columns and every optional one (empty unless given)."""
+    row = {"request_id": request_id, "person_id": "p1", "type": "access", "received_at": "2026-01-31T10:00:00",
+           "extended": "", "extension_notified_at": "", "responded_at": "", "outcome": ""}
+    row.update(values)
+    return row
+
+
+def person(person_id: str, **values) -> dict:
+    row = {"person_id": person_id, "subject_type": "customer", "collected_at": "2020-01-01", "archived": "",
+           "legal_hold": "", "email": ""}
+    row.update(values)
+    return row
+
+
+def breach(breach_id: str, detected_at: str, notified: str = "", risk: str = "risk", **values) -> dict:
+    row = {"breach_id": breach_id, "detected_at": detected_at, "risk": risk, "notified_authority_at": notified,
+           "subjects_notified_at": "", "delay_reason": ""}
+    row.update(values)
+    return row
+
+
+def pay(payment_id: str, card_number: str = "", card_cvv: str = "") -> dict:
+    return {"payment_id": payment_id, "person_id": "p1", "paid_at": "2026-09-01T12:00:00", "method": "card",
+            "card_number": card_number, "card_cvv": card_cvv}
+
+
+# ---------------------------------------------------------------- DSR-OVERDUE
+
+def test_received_on_the_31st_deadline_clamped_to_month_end(audit):
+    rows = [req("feb28", responded_at="2026-02-28T17:00:00"), req("mar01", responded_at="2026-03-01T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"mar01"}
+
+
+def test_answered_on_the_deadline_is_in_time(audit):
+    rows = [req("r1", received_at="2026-03-15T08:00:00", responded_at="2026-04-15T23:59:59")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == set()
+
+
+def test_answered_one_day_late_is_a_breach(audit):
+    rows = [req("r1", received_at="2026-03-15T08:00:00", responded_at="2026-04-16T00:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"r1"}
+
+
+def test_received_2330_utc_on_the_last_day_is_the_1st_locally(audit):
+    # 2026-01-31 23:30 UTC is 2026-02-01 00:30 in Brussels: deadline 2026-03-01, not 2026-02-28
+    rows = [req("r1", received_at="2026-01-31T23:30:00Z", responded_at="2026-03-01T12:00:00"),
+            req("r2", received_at="2026-01-31T23:30:00Z", responded_at="2026-03-02T12:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"r2"}
+
+
+def test_brussels_midnight_utc_response_on_the_deadline_is_the_next_day(audit):
+    # responded 2026-02-28 23:30 UTC = 2026-03-01 00:30 local: one day after the 2026-02-28 deadline
+    rows = [req("late", responded_at="2026-02-28T23:30:00Z"), req("ok", responded_at="2026-02-28T22:30:00Z")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"late"}
+
+
+def test_extension_notified_on_the_deadline_gives_three_months(audit):
+    # received 2026-01-31, 1-month deadline 2026-02-28, extended deadline 2026-01-31 + 3 months = 2026-04-30
+    rows = [req("on_time", extended="true", extension_notified_at="2026-02-28T16:00:00",
+                responded_at="2026-04-30T16:00:00"),
+            req("late", extended="true", extension_notified_at="2026-02-28T16:00:00",
+                responded_at="2026-05-01T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"late"}
+
+
+def test_extension_notified_one_day_too_late_does_not_count(audit):
+    rows = [req("r1", extended="true", extension_notified_at="2026-03-01T09:00:00", responded_at="2026-04-01T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"r1"}
+
+
+def test_extension_needs_both_the_flag_and_the_notification(audit):
+    rows = [req("no_notice", extended="true", responded_at="2026-03-10T09:00:00"),
+            req("no_flag", extended="false", extension_notified_at="2026-02-10T09:00:00",
+                responded_at="2026-03-10T09:00:00"),
+            req("valid", extended="ja", extension_notified_at="2026-02-10T09:00:00", responded_at="2026-03-10T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"no_notice", "no_flag"}
+
+
+def test_open_request_on_the_deadline_is_in_time(audit):
+    rows = [req("open", received_at="2026-09-30T10:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}, as_of="2026-10-30") == set()
+
+
+def test_open_request_one_day_late_is_a_breach(audit):
+    rows = [req("open", received_at="2026-09-30T10:00:00"), req("young", received_at="2026-10-15T10:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}, as_of="2026-10-31") == {"open"}
+
+
+def test_outcome_plays_no_part(audit):
+    rows = [req("refused", outcome="refused", responded_at="2026-03-05T09:00:00"),
+            req("granted", outcome="granted", responded_at="2026-03-05T09:00:00"),
+            req("pending", outcome="pending", received_at="2026-08-01T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"refused", "granted", "pending"}
+
+
+def test_overdue_request_with_unreadable_date_is_left_out(audit):
+    rows = [req("bad", responded_at="not a date"), req("late", responded_at="2026-03-05T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"late"}
+
+
+# ---------------------------------------------------------------- DSR-ERASURE-NOT-DONE
+
+def erasure(request_id: str, person_id: str, outcome: str = "granted") -> dict:
+    return req(request_id, person_id=person_id, type="erasure", outcome=outcome, responded_at="2026-02-20T10:00:00")
+
+
+def test_erasure_granted_but_person_still_in_crm(audit):
+    tables = {
+        "rights_requests": [erasure("kept", "p1"), erasure("archived", "p2"), erasure("gone", "p3"),
+                            erasure("refused", "p4", outcome="refused"), req("access", person_id="p5", type="access",
+                                                                             outcome="granted")],
+        "persons": [person("p1"), person("p2", archived="true"), person("p4"), person("p5")],
+    }
+    assert audit.ids("DSR-ERASURE-NOT-DONE", tables) == {"kept", "archived"}
+
+
+def test_erasure_of_a_person_on_legal_hold_is_exempt(audit):
+    tables = {
+        "rights_requests": [erasure("hold", "p1"), erasure("dup_hold", "p2")],
+        # a duplicated person: one of the rows on legal hold exempts the request
+        "persons": [person("p1", legal_hold="true"), person("p2"), person("p2", legal_hold="yes")],
+    }
+    assert audit.ids("DSR-ERASURE-NOT-DONE", tables) == set()
+
+
+def test_erasure_counts_a_person_row_with_a_data_quality_problem(audit):
+    tables = {"rights_requests": [erasure("r1", "p1")], "persons": [person("p1", collected_at="31/31/2020")]}
+    assert audit.ids("DSR-ERASURE-NOT-DONE", tables) == {"r1"}
+
+
+def test_erasure_not_run_without_persons(audit):
+    assert audit.ids("DSR-ERASURE-NOT-DONE", {"rights_requests": [erasure("r1", "p1")]}) == set()
+
+
+# ---------------------------------------------------------------- DSR-OBJECTION-NOT-RECORDED
+
+def objection_req(request_id: str, person_id: str, outcome: str = "granted") -> dict:
+    return req(request_id, person_id=person_id, type="objection", outcome=outcome, responded_at="2026-02-20T10:00:00")
+
+
+def test_objection_recorded_by_person_id_of_any_scope_or_date(audit):
+    tables = {
+        "rights_requests": [objection_req("by_id", "p1"), objection_req("missing", "p2"),
+                            objection_req("refused", "p3", outcome="refused")],
+        "persons": [person("p1"), person("p2"), person("p3")],
+        "objections": [{"objection_id": "o1", "person_id": "p1", "email": "", "scope": "profiling",
+                        "registered_at": "2019-01-01T10:00:00"}],
+    }
+    assert audit.ids("DSR-OBJECTION-NOT-RECORDED", tables) == {"missing"}
+
+
+def test_objection_recorded_only_by_email_other_case_and_spaces(audit):
+    tables = {
+        "rights_requests": [objection_req("by_mail", "p1"), objection_req("other_mail", "p2")],
+        "persons": [person("p1", email="Jan.Peeters@Example.be"), person("p2", email="an@example.be")],
+        "objections": [{"objection_id": "o1", "person_id": "", "email": "  jan.peeters@EXAMPLE.BE ",
+                        "scope": "email", "registered_at": "2026-02-01T10:00:00"},
+                       {"objection_id": "o2", "person_id": "", "email": "someone.else@example.be",
+                        "scope": "all_prospection", "registered_at": "2026-02-01T10:00:00"}],
+    }
+    assert audit.ids("DSR-OBJECTION-NOT-RECORDED", tables) == {"other_mail"}
+
+
+def test_objection_request_without_person_id_is_reported(audit):
+    tables = {
+        "rights_requests": [objection_req("anon", "")],
+        "persons": [person("p1")],
+        "objections": [{"objection_id": "o1", "person_id": "p1", "email": "", "scope": "email",
+                        "registered_at": "2026-02-01T10:00:00"}],
+    }
+    assert audit.ids("DSR-OBJECTION-NOT-RECORDED", tables) == {"anon"}
+
+
+def test_objection_findings_show_no_email(audit):
+    tables = {"rights_requests": [objection_req("r1", "p1")], "persons": [person("p1", email="jan@example.be")],
+              "objections": [{"objection_id": "o1", "person_id": "p9", "email": "x@example.be", "scope": "email",
+                              "registered_at": "2026-02-01T10:00:00"}]}
+    with audit.extract(tables) as ex:
+        found = run_check(ex, "DSR-OBJECTION-NOT-RECORDED")
+    assert list(found["record_id"]) == ["r1"]
+    assert "@" not in found["observed"][0]
+
+
+# ---------------------------------------------------------------- DSR-WITHDRAWAL-NOT-RECORDED
+
+def withdrawal(request_id: str, person_id: str, responded_at: str = "2026-03-10T12:00:00", outcome: str = "granted"):
+    return req(request_id, person_id=person_id, type="withdraw_consent", outcome=outcome, responded_at=responded_at)
+
+
+def consent(consent_id: str, person_id: str, purpose: str, status: str, recorded_at: str) -> dict:
+    return {"consent_id": consent_id, "person_id": person_id, "purpose": purpose, "status": status,
+            "recorded_at": recorded_at}
+
+
+def test_withdrawal_granted_but_consent_still_granted(audit):
+    tables = {
+        "rights_requests": [withdrawal("still", "p1"), withdrawal("done", "p2"),
+                            withdrawal("refused", "p3", outcome="refused"), withdrawal("reconsent", "p4")],
+        "consents": [
+            consent("c1", "p1", "email_marketing", "granted", "2025-05-01T10:00:00"),
+            consent("c2", "p2", "email_marketing", "granted", "2025-05-01T10:00:00"),
+            consent("c3", "p2", "email_marketing", "withdrawn", "2026-03-09T10:00:00"),
+            consent("c4", "p3", "newsletter", "granted", "2025-05-01T10:00:00"),
+            # withdrawn on time, then a new yes after the response: the person's later choice
+            consent("c5", "p4", "newsletter", "withdrawn", "2026-03-09T10:00:00"),
+            consent("c6", "p4", "newsletter", "granted", "2026-06-01T10:00:00"),
+        ],
+    }
+    assert audit.ids("DSR-WITHDRAWAL-NOT-RECORDED", tables) == {"still"}
+
+
+def test_withdrawal_same_instant_withdrawn_wins(audit):
+    tables = {
+        "rights_requests": [withdrawal("r1", "p1")],
+        "consents": [consent("c1", "p1", "email_marketing", "withdrawn", "2026-03-01T10:00:00"),
+                     consent("c2", "p1", "email_marketing", "granted", "2026-03-01T09:00:00Z")],
+    }
+    assert audit.ids("DSR-WITHDRAWAL-NOT-RECORDED", tables) == set()
+
+
+def test_withdrawal_one_purpose_left_granted_is_one_finding(audit):
+    tables = {
+        "rights_requests": [withdrawal("r1", "p1")],
+        "consents": [consent("c1", "p1", "email_marketing", "granted", "2025-01-01T10:00:00"),
+                     consent("c2", "p1", "email_marketing", "withdrawn", "2026-03-01T10:00:00"),
+                     consent("c3", "p1", "newsletter", "granted", "2025-01-01T10:00:00"),
+                     consent("c4", "p1", "events", "granted", "2025-01-01T10:00:00")],
+    }
+    assert audit.counts("DSR-WITHDRAWAL-NOT-RECORDED", tables) == {("r1", 1)}
+
+
+def test_withdrawal_grant_recorded_at_the_response_instant_is_not_before_it(audit):
+    # responded 09:30 UTC = 10:30 local; the grant at 10:00 +01:00 is before it, the one at 10:30 local is not
+    tables = {
+        "rights_requests": [withdrawal("before", "p1", responded_at="2026-03-10T09:30:00Z"),
+                            withdrawal("same", "p2", responded_at="2026-03-10T09:30:00Z")],
+        "consents": [consent("c1", "p1", "newsletter", "granted", "2026-03-10T10:00:00+01:00"),
+                     consent("c2", "p2", "newsletter", "granted", "2026-03-10T10:30:00")],
+    }
+    assert audit.ids("DSR-WITHDRAWAL-NOT-RECORDED", tables) == {"before"}
+
+
+# ---------------------------------------------------------------- BR-LATE-NOTIFICATION
+
+def test_exactly_72_hours_is_in_time(audit):
+    rows = [breach("b72", "2026-06-01T10:00:00Z", "2026-06-04T10:00:00Z")]
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}) == set()
+
+
+def test_72_hours_and_one_second_is_late(audit):
+    rows = [breach("b1", "2026-06-01T10:00:00Z", "2026-06-04T10:00:01Z"),
+            breach("reason", "2026-06-01T10:00:00Z", "2026-06-10T10:00:00Z", delay_reason="forensics first"),
+            breach("none", "2026-06-01T10:00:00Z", "", risk="none"),
+            breach("high", "2026-06-01T10:00:00Z", "2026-06-05T10:00:00Z", risk="high_risk")]
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}) == {"b1", "high"}
+
+
+def test_as_of_end_of_day_across_dst_autumn(audit):
+    # as_of 2026-10-25, the day clocks go back: 24:00 local = 2026-10-25 23:00 UTC
+    rows = [breach("exact", "2026-10-22T23:00:00Z"), breach("plus1s", "2026-10-22T22:59:59Z"),
+            breach("notified", "2026-10-22T22:00:00Z", "2026-10-24T10:00:00Z")]
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}, as_of="2026-10-25") == {"plus1s"}
+
+
+def test_as_of_end_of_day_in_summer_time(audit):
+    # as_of 2026-07-15: 24:00 local = 2026-07-15 22:00 UTC
+    rows = [breach("exact", "2026-07-12T22:00:00Z"), breach("plus1s", "2026-07-12T21:59:59Z")]
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}, as_of="2026-07-15") == {"plus1s"}
+
+
+def test_dst_spring_forward_counts_real_hours(audit):
+    # 72.5 h on the wall clock but 71.5 h of real time (the night of 2026-03-29 has 23 hours)
+    rows = [breach("b1", "2026-03-27T10:00:00", "2026-03-30T10:30:00")]
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}) == set()
+
+
+def test_dst_autumn_back_counts_real_hours(audit):
+    # 71.5 h on the wall clock but 72.5 h of real time (the night of 2026-10-25 has 25 hours)
+    rows = [breach("b1", "2026-10-23T10:00:00", "2026-10-26T09:30:00")]
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}) == {"b1"}
+
+
+# ---------------------------------------------------------------- BR-SUBJECTS-NOT-INFORMED
+
+def test_high_risk_breach_subjects_not_informed(audit):
+    rows = [breach("silent", "2026-06-01T10:00:00Z", "2026-06-02T10:00:00Z", risk="high_risk"),
+            breach("told", "2026-06-01T10:00:00Z", "2026-06-02T10:00:00Z", risk="High_Risk",
+                   subjects_notified_at="2026-06-03T10:00:00Z"),
+            breach("risk", "2026-06-01T10:00:00Z", "2026-06-02T10:00:00Z", risk="risk")]
+    assert audit.ids("BR-SUBJECTS-NOT-INFORMED", {"breaches": rows}) == {"silent"}
+
+
+# ---------------------------------------------------------------- SEC-CVV-STORED / SEC-PAN-UNMASKED
+
+def test_cvv_stored(audit):
+    rows = [pay("cvv", card_cvv="123"), pay("zeros", card_cvv="000"), pay("blank", card_cvv="   "), pay("empty")]
+    assert audit.ids("SEC-CVV-STORED", {"payments": rows}) == {"cvv", "zeros"}
+
+
+def test_pan_six_and_four_visible_is_masked(audit):
+    rows = [pay("plain", "411111******1111"), pay("spaces", "4111 11** **** 1111"),
+            pay("dashes", "4111-11XX-XXXX-1111"), pay("last4", "************1111"), pay("short", "1234")]
+    assert audit.ids("SEC-PAN-UNMASKED", {"payments": rows}) == set()
+
+
+def test_pan_seven_and_four_visible_is_unmasked(audit):
+    rows = [pay("seven", "4111111*****1111"), pay("five_last", "411111*****11111"), pay("ok", "411111******1111")]
+    assert audit.ids("SEC-PAN-UNMASKED", {"payments": rows}) == {"seven", "five_last"}
+
+
+def test_pan_with_spaces_or_dashes_unmasked(audit):
+    rows = [pay("spaces", "4111 1111 1111 1111"), pay("dashes", "4111-1111-1111-1111"),
+            pay("mixed", " 5500-0000 0000-0004 ")]
+    assert audit.ids("SEC-PAN-UNMASKED", {"payments": rows}) == {"spaces", "dashes", "mixed"}
+
+
+def test_payment_findings_show_no_card_number_or_cvv(audit):
+    rows = [pay("x1", "4111 1111 1111 1111", "987")]
+    with audit.extract({"payments": rows}) as ex:
+        observed = " ".join(run_check(ex, "SEC-PAN-UNMASKED")["observed"]) + " ".join(
+            run_check(ex, "SEC-CVV-STORED")["observed"])
+    assert "1111" not in observed and "4111" not in observed and "987" not in observed
+    assert "card_number shows 6 digit(s)" in observed
