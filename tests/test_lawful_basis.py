@@ -1,0 +1,366 @@
+"""Lawful basis (policy §3.1; GDPR Art. 6, 7, 21, 30): the LB-* checks on tiny hand-written extracts."""
+from __future__ import annotations
+
+import pytest
+
+from audit_lib.run import run_check
+
+AS_OF = "2026-10-31"
+
+
+# --- helpers: one row per table, overridable -------------------------------------------------------
+
+def activity(activity_id: str, purpose_id: str = "order_management", lawful_basis: str | None = "contract",
+             lia_ref: str | None = None) -> dict:
+    return {"activity_id": activity_id, "name": f"activity {activity_id}", "purpose_id": purpose_id,
+            "lawful_basis": lawful_basis, "lia_ref": lia_ref}
+
+
+def person(person_id: str, subject_type: str = "prospect", relationship_end_at: str | None = None,
+           email: str | None = None) -> dict:
+    return {"person_id": person_id, "subject_type": subject_type, "collected_at": "2024-01-01",
+            "relationship_end_at": relationship_end_at, "email": email}
+
+
+def send(send_id: str, person_id: str = "p1", sent_at: str = "2026-03-01T10:00:00+01:00",
+         purpose: str = "commercial", channel: str = "email") -> dict:
+    return {"send_id": send_id, "person_id": person_id, "channel": channel, "purpose": purpose, "sent_at": sent_at}
+
+
+def consent(consent_id: str, person_id: str = "p1", recorded_at: str = "2026-01-01T10:00:00+01:00",
+            purpose: str = "email_marketing", status: str = "granted", proof_ref: str | None = "form-1") -> dict:
+    return {"consent_id": consent_id, "person_id": person_id, "purpose": purpose, "status": status,
+            "recorded_at": recorded_at, "proof_ref": proof_ref}
+
+
+def objection(objection_id: str, person_id: str | None = "p1", email: str | None = None,
+              scope: str = "all_prospection", registered_at: str = "2026-02-01T10:00:00+01:00") -> dict:
+    return {"objection_id": objection_id, "person_id": person_id, "email": email, "scope": scope,
+            "registered_at": registered_at}
+
+
+def sends(persons: list[dict], communications: list[dict], consents: list[dict] | None = None) -> dict:
+    return {"persons": persons, "communications": communications,
+            "consents": consents if consents is not None else [consent("c0", person_id="nobody")]}
+
+
+# --- the register: LB-NO-BASIS, LB-PURPOSE-UNDECLARED, LB-BASIS-MISMATCH, LB-LI-NO-ASSESSMENT -------
+
+REGISTER = {"processing_activities": [
+    activity("a1"),                                                         # fine
+    activity("a2", lawful_basis=None),                                      # empty
+    activity("a3", lawful_basis="  Contract "),                             # trimmed, case-insensitive: fine
+    activity("a4", lawful_basis="consent given"),                           # not an Art. 6 id
+    activity("a5", purpose_id="lead_scoring", lawful_basis="consent"),      # purpose not in the policy
+    activity("a6", purpose_id="order_management", lawful_basis="consent"),  # policy: contract only
+    activity("a7", purpose_id="events", lawful_basis="Legitimate_Interests", lia_ref=" "),
+    activity("a8", purpose_id="events", lawful_basis="legitimate_interests", lia_ref="LIA-2024-03"),
+    activity("a9", purpose_id="request_handling", lawful_basis="pre_contractual"),
+    activity("a10", purpose_id=" Accounting_Tax ", lawful_basis="contract"),  # declared purpose, wrong basis
+    activity("a11", purpose_id="nonsense", lawful_basis="whatever"),
+]}
+
+
+def test_no_basis_empty_or_unknown(audit):
+    assert audit.ids("LB-NO-BASIS", REGISTER) == {"a2", "a4", "a11"}
+
+
+def test_purpose_undeclared(audit):
+    assert audit.ids("LB-PURPOSE-UNDECLARED", REGISTER) == {"a5", "a11"}
+
+
+def test_basis_mismatch_only_valid_basis_on_declared_purpose(audit):
+    assert audit.ids("LB-BASIS-MISMATCH", REGISTER) == {"a6", "a10"}
+
+
+def test_basis_mismatch_observed_names_the_declared_bases(audit):
+    with audit.extract(REGISTER, AS_OF) as ex:
+        found = run_check(ex, "LB-BASIS-MISMATCH").set_index("record_id")
+    assert found.loc["a6", "observed"] == "purpose_id order_management recorded on consent; the policy declares contract"
+
+
+def test_legitimate_interest_without_assessment_blank_lia_ref(audit):
+    assert audit.ids("LB-LI-NO-ASSESSMENT", REGISTER) == {"a7"}
+
+
+# --- LB-ROPA-GAP ------------------------------------------------------------------------------------
+
+ALL_PURPOSES = ["request_handling", "order_management", "warranty_management", "litigation_management",
+                "accounting_tax", "customer_knowledge", "electronic_prospection", "postal_prospection",
+                "objection_list", "events", "product_tools", "e_reputation", "website_security",
+                "usage_statistics", "user_accounts", "social_networks", "social_interactions"]
+
+
+def test_ropa_gap_purposes_without_activity(audit):
+    rows = [activity(f"a{i}", purpose_id=p) for i, p in enumerate(ALL_PURPOSES)
+            if p not in ("events", "e_reputation")]
+    assert audit.ids("LB-ROPA-GAP", {"processing_activities": rows}) == {"events", "e_reputation"}
+
+
+def test_ropa_gap_activity_with_findings_still_counts(audit):
+    rows = [activity(f"a{i}", purpose_id=p) for i, p in enumerate(ALL_PURPOSES) if p != "events"]
+    rows.append(activity("bad", purpose_id=" EVENTS ", lawful_basis=None))  # LB-NO-BASIS, still an activity
+    assert audit.ids("LB-ROPA-GAP", {"processing_activities": rows}) == set()
+
+
+def test_ropa_gap_activity_left_out_for_data_quality_does_not_count(audit):
+    rows = [activity(f"a{i}", purpose_id=p) for i, p in enumerate(ALL_PURPOSES) if p != "events"]
+    rows.append({**activity("noname", purpose_id="events"), "name": ""})  # DQ-MISSING-REQUIRED
+    assert audit.ids("LB-ROPA-GAP", {"processing_activities": rows}) == {"events"}
+
+
+def test_register_checks_not_run_without_the_register(audit):
+    results = audit.all({"persons": [person("p1")]})
+    assert results.status["LB-ROPA-GAP"]["status"] == "not_run"
+    assert results.status["LB-NO-BASIS"]["status"] == "not_run"
+
+
+# --- LB-SEND-NO-CONSENT / LB-SEND-AFTER-WITHDRAWAL: timing --------------------------------------------
+
+def test_consent_recorded_one_second_after_the_send_is_no_consent(audit):
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-03-01T10:00:00+01:00")],
+                 [consent("c1", recorded_at="2026-03-01T10:00:01+01:00")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
+
+
+def test_consent_at_the_same_instant_as_the_send_covers_it(audit):
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-03-01T09:00:00Z")],
+                 [consent("c1", recorded_at="2026-03-01T10:00:00+01:00")])  # same instant, other offset
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_brussels_local_timestamp_without_offset_compared_exactly(audit):
+    # 2026-03-01 10:00 local = 09:00Z; the send at 09:30Z is after the consent
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-03-01T09:30:00Z"), send("s2", sent_at="2026-03-01T08:59:59Z")],
+                 [consent("c1", recorded_at="2026-03-01 10:00:00")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s2"}
+
+
+def test_withdrawn_then_regranted_covers_later_sends_only(audit):
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-02-15T10:00:00+01:00"),   # after the withdrawal
+                  send("s2", sent_at="2026-04-15T10:00:00+02:00"),   # after the re-grant
+                  send("s3", sent_at="2026-01-15T10:00:00+01:00")],  # while granted
+                 [consent("c1", recorded_at="2026-01-01T10:00:00+01:00"),
+                  consent("c2", recorded_at="2026-02-01T10:00:00+01:00", status="withdrawn"),
+                  consent("c3", recorded_at="2026-04-01T10:00:00+02:00")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == {"s1"}
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_withdrawn_and_granted_at_the_same_instant_withdrawn_wins(audit):
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-03-01T10:00:00+01:00")],
+                 [consent("c1", recorded_at="2026-02-01T10:00:00+01:00", status="granted"),
+                  consent("c2", recorded_at="2026-02-01T10:00:00+01:00", status="withdrawn")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == {"s1"}
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_withdrawal_one_second_after_the_send_is_in_time(audit):
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-03-01T10:00:00+01:00")],
+                 [consent("c1", recorded_at="2026-01-01T10:00:00+01:00"),
+                  consent("c2", recorded_at="2026-03-01T10:00:01+01:00", status="withdrawn")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_dst_spring_forward_local_consent_time(audit):
+    # 2026-03-29 02:30 local does not exist: read with the earlier offset (+01:00) = 01:30Z
+    data = sends([person("p1")],
+                 [send("s1", sent_at="2026-03-29T01:29:59Z"), send("s2", sent_at="2026-03-29T01:30:00Z")],
+                 [consent("c1", recorded_at="2026-03-29 02:30:00")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+
+
+# --- which messages need consent -------------------------------------------------------------------
+
+def test_newsletter_covered_by_newsletter_or_email_marketing_consent(audit):
+    data = sends([person("p1"), person("p2"), person("p3")],
+                 [send("s1", "p1", purpose="newsletter"), send("s2", "p2", purpose="newsletter"),
+                  send("s3", "p3", purpose="newsletter")],
+                 [consent("c1", "p1", purpose="newsletter"), consent("c2", "p2", purpose="email_marketing"),
+                  consent("c3", "p3", purpose="postal_marketing")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s3"}
+
+
+def test_commercial_not_covered_by_newsletter_consent(audit):
+    data = sends([person("p1")], [send("s1", purpose="commercial")], [consent("c1", purpose="newsletter")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+
+
+def test_newsletter_one_purpose_granted_other_withdrawn_is_covered(audit):
+    data = sends([person("p1")], [send("s1", purpose="newsletter")],
+                 [consent("c1", purpose="newsletter", status="withdrawn"),
+                  consent("c2", purpose="email_marketing")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_newsletter_one_purpose_withdrawn_other_never_is_after_withdrawal(audit):
+    data = sends([person("p1")], [send("s1", purpose="newsletter")],
+                 [consent("c1", purpose="email_marketing", status="withdrawn")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == {"s1"}
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_channels_and_purposes_that_need_no_consent(audit):
+    data = sends([person("p1")],
+                 [send("s1", channel="post"), send("s2", channel="phone"),
+                  send("s3", purpose="event_invitation"), send("s4", purpose="satisfaction_survey"),
+                  send("s5", purpose="service"), send("s6", channel="sms"), send("s7", purpose="newsletter", channel="post")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s6"}
+
+
+def test_customer_inside_the_3_year_window_soft_opt_in(audit):
+    data = sends([person("active", "customer"), person("ended", "customer", relationship_end_at="2023-03-01")],
+                 [send("s1", "active"), send("s2", "ended", sent_at="2026-03-01T23:59:59+01:00")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_customer_one_day_outside_the_3_year_window_is_a_prospect(audit):
+    data = sends([person("ended", "customer", relationship_end_at="2023-03-01")],
+                 [send("s1", "ended", sent_at="2026-03-02T00:00:00+01:00"),
+                  send("s2", "ended", sent_at="2026-03-01T23:30:00Z")])  # 2026-03-02 00:30 in Brussels
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1", "s2"}
+
+
+def test_brussels_midnight_utc_timestamp_decides_the_window(audit):
+    # 2026-03-01T23:30:00Z is 2026-03-02 in Brussels: one day late; 22:59:59Z is still 2026-03-01
+    data = sends([person("ended", "customer", relationship_end_at="2023-03-01")],
+                 [send("late", "ended", sent_at="2026-03-01T23:00:00Z"),
+                  send("intime", "ended", sent_at="2026-03-01T22:59:59Z")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"late"}
+
+
+def test_customer_newsletter_still_needs_consent(audit):
+    data = sends([person("p1", "customer")], [send("s1", purpose="newsletter"), send("s2", purpose="commercial")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+
+
+def test_prospect_relationship_end_is_ignored(audit):
+    data = sends([person("p1", "prospect", relationship_end_at="2026-01-01")], [send("s1")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+
+
+def test_customer_leap_day_end_month_end_clamped(audit):
+    # 2023-02-28 + 3 years = 2026-02-28 (on the deadline: still a customer); 2026-03-01 is a prospect
+    data = sends([person("c1", "customer", relationship_end_at="2023-02-28")],
+                 [send("on", "c1", sent_at="2026-02-28T12:00:00+01:00"),
+                  send("after", "c1", sent_at="2026-03-01T12:00:00+01:00")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"after"}
+
+
+def test_send_to_a_person_not_in_persons_skips_consent_findings(audit):
+    data = sends([person("p1")], [send("s1", "p1"), send("s2", "ghost")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
+
+
+def test_consent_of_another_person_does_not_cover(audit):
+    data = sends([person("p1"), person("p2")], [send("s1", "p1")], [consent("c1", "p2")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+
+
+def test_no_consent_observed_holds_no_personal_data(audit):
+    data = sends([person("p1", email="jan@example.com")],
+                 [send("s1", purpose="newsletter", sent_at="2026-03-01T10:00:00+01:00")],
+                 [consent("c1", purpose="newsletter", status="withdrawn", recorded_at="2026-02-01T10:00:00+01:00")])
+    with audit.extract(data, AS_OF) as ex:
+        found = run_check(ex, "LB-SEND-AFTER-WITHDRAWAL")
+    assert found["observed"].tolist() == [
+        "newsletter by email sent 2026-03-01 10:00:00 to prospect; latest consent at send: "
+        "email_marketing none, newsletter withdrawn 2026-02-01 10:00:00"]
+    assert found["person_id"].tolist() == ["p1"]
+
+
+# --- LB-SEND-AFTER-OBJECTION ------------------------------------------------------------------------
+
+def objections_data(objections: list[dict], communications: list[dict], persons: list[dict] | None = None) -> dict:
+    return {"persons": persons if persons is not None else [person("p1", email="Jan.Peeters@Example.com")],
+            "communications": communications, "objections": objections}
+
+
+def test_objection_sent_at_registered_at_is_a_breach(audit):
+    data = objections_data([objection("o1", registered_at="2026-02-01T10:00:00+01:00")],
+                           [send("at", sent_at="2026-02-01T09:00:00Z"),
+                            send("before", sent_at="2026-02-01T09:59:59+01:00"),
+                            send("after", sent_at="2026-06-01T10:00:00+02:00")])
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == {"at", "after"}
+
+
+def test_objection_by_email_other_case_and_spaces(audit):
+    data = objections_data([objection("o1", person_id=None, email="  jan.peeters@EXAMPLE.com ")],
+                           [send("s1", sent_at="2026-03-01T10:00:00+01:00")])
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == {"s1"}
+
+
+def test_objection_by_email_of_another_person_does_not_match(audit):
+    data = objections_data([objection("o1", person_id=None, email="someone@example.com")],
+                           [send("s1", sent_at="2026-03-01T10:00:00+01:00")])
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == set()
+
+
+def test_objection_scope_email_covers_sms_postal_does_not_cover_email(audit):
+    persons = [person("p1"), person("p2")]
+    data = objections_data([objection("o1", "p1", scope="email"), objection("o2", "p2", scope="postal")],
+                           [send("p1_sms", "p1", channel="sms"), send("p1_email", "p1", channel="email"),
+                            send("p1_post", "p1", channel="post"), send("p1_phone", "p1", channel="phone"),
+                            send("p2_email", "p2", channel="email"), send("p2_post", "p2", channel="post")],
+                           persons)
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == {"p1_sms", "p1_email", "p2_post"}
+
+
+def test_objection_scope_all_prospection_phone_and_profiling(audit):
+    persons = [person("p1"), person("p2"), person("p3")]
+    data = objections_data([objection("o1", "p1", scope="all_prospection"), objection("o2", "p2", scope="phone"),
+                            objection("o3", "p3", scope="profiling")],
+                           [send("p1_post", "p1", channel="post"), send("p1_phone", "p1", channel="phone"),
+                            send("p2_phone", "p2", channel="phone"), send("p2_email", "p2", channel="email"),
+                            send("p3_email", "p3", channel="email")],
+                           persons)
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == {"p1_post", "p1_phone", "p2_phone"}
+
+
+def test_objection_applies_to_prospection_only_whatever_the_basis(audit):
+    data = objections_data([objection("o1")],
+                           [send("news", purpose="newsletter"), send("event", purpose="event_invitation"),
+                            send("survey", purpose="satisfaction_survey"), send("service", purpose="service")],
+                           [person("p1", "customer")])
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == {"news", "event"}
+
+
+def test_objection_to_a_person_not_in_persons_still_applies_on_person_id(audit):
+    data = objections_data([objection("o1", person_id="ghost")], [send("s1", "ghost")])
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", data) == {"s1"}
+
+
+def test_objection_observed_says_how_it_matched_without_the_email(audit):
+    data = objections_data([objection("o1", person_id=None, email="jan.peeters@example.com", scope="email")],
+                           [send("s1", sent_at="2026-03-01T10:00:00+01:00")])
+    with audit.extract(data, AS_OF) as ex:
+        found = run_check(ex, "LB-SEND-AFTER-OBJECTION")
+    assert found["observed"].tolist() == [
+        "commercial by email sent 2026-03-01 10:00:00 after objection o1 (scope email, "
+        "registered 2026-02-01 10:00:00, matched on e-mail)"]
+    assert "example" not in found["observed"].iloc[0].lower()
+
+
+# --- LB-CONSENT-NO-PROOF ----------------------------------------------------------------------------
+
+def test_consent_no_proof_granted_only(audit):
+    data = {"consents": [consent("c1", proof_ref=None), consent("c2", proof_ref="  "),
+                         consent("c3", proof_ref=None, status="withdrawn"), consent("c4", proof_ref="DOI-123"),
+                         consent("c5", proof_ref=None, status=" Granted ")]}
+    assert audit.ids("LB-CONSENT-NO-PROOF", data) == {"c1", "c2", "c5"}
+
+
+@pytest.mark.parametrize("check_id", ["LB-SEND-NO-CONSENT", "LB-SEND-AFTER-WITHDRAWAL"])
+def test_consent_checks_not_run_without_consents(audit, check_id):
+    results = audit.all({"persons": [person("p1")], "communications": [send("s1")]})
+    assert results.status[check_id]["status"] == "not_run"
