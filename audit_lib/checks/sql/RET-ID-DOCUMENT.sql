@@ -1,0 +1,15 @@
+-- name: RET-ID-DOCUMENT
+-- Compared by date: deleted on the verification date (+ grace days) is in time. A document not yet
+-- deleted is late once as_of is past that date (on the date itself it is still in time).
+SELECT request_id AS record_id,
+       person_id,
+       'identity_verified_at ' || strftime(local_date(identity_verified_at), '%Y-%m-%d')
+           || '; id_document_deleted_at ' || coalesce(strftime(local_date(id_document_deleted_at), '%Y-%m-%d'), 'empty')
+           || '; deadline ' || strftime(add_days(local_date(identity_verified_at), $id_document_grace_days), '%Y-%m-%d') AS observed,
+       add_days(local_date(identity_verified_at), $id_document_grace_days) AS deadline,
+       coalesce(local_date(id_document_deleted_at), $as_of::DATE) AS judged
+FROM rights_requests
+WHERE id_document_received_at IS NOT NULL
+  AND identity_verified_at IS NOT NULL
+  AND coalesce(local_date(id_document_deleted_at), $as_of::DATE)
+      > add_days(local_date(identity_verified_at), $id_document_grace_days)
