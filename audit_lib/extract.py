@@ -115,6 +115,14 @@ class Extract:
                 build_typed(self.con, self.contract[name], raw, label, in_place)
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
+        for name in self.not_provided:
+            self._empty_table(name)
+
+    def _empty_table(self, name: str) -> None:
+        """An absent table becomes empty views, so an optional lookup (legal hold) still runs."""
+        cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in self.contract[name].columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
+        build_typed(self.con, self.contract[name], f"raw_{name}", name, in_place=False)
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,
