@@ -68,7 +68,8 @@ def timeline(run) -> pd.DataFrame:
         frame["judged"] = frame["judged"].where(frame["judged"] != pd.Timestamp(FAR_FUTURE), pd.Timestamp(run.as_of))
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=[*COLUMNS, "days_past", "in_breach"])
+        frames = [pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in ("deadline", "judged") else "object")
+                                for c in COLUMNS})]
     out = pd.concat(frames, ignore_index=True)
     out["deadline"] = pd.to_datetime(out["deadline"])
     out["judged"] = pd.to_datetime(out["judged"])
