@@ -152,6 +152,7 @@ class Policy(_Model):
     disclosed_destinations: DisclosedDestinations
     consent_rules: ConsentRules
     objection_scopes: ObjectionScopes
+    commitments: list[Entry] = []
     _path: Path = PrivateAttr(default=SHIPPED_POLICY)
     _sha256: str = PrivateAttr(default="")
 
@@ -173,7 +174,8 @@ class Policy(_Model):
 
     def quote_for(self, ref: str) -> str:
         """The Dutch quote of a parameter, purpose, category or section ('consent_rules', ...)."""
-        entries = {**{e.id: e for e in (*self.purposes, *self.data_categories, *self.recipient_categories)},
+        entries = {**{e.id: e for e in (*self.purposes, *self.data_categories, *self.recipient_categories,
+                                          *self.commitments)},
                    **self.parameters, "policy": self.policy, "time_zone": self.time_zone_entry,
                    "disclosed_destinations": self.disclosed_destinations,
                    "consent_rules": self.consent_rules, "objection_scopes": self.objection_scopes}
