@@ -19,6 +19,8 @@ from .policy import Policy, load_policy
 from .run import Results, check_by_id, run_checks
 
 _PLOTLY_EMBEDDED = False
+_GEO_EMBEDDED = False
+GEO_TRACES = {"choropleth", "scattergeo"}
 MAX_ROWS = 200
 
 
@@ -87,12 +89,22 @@ def show(fig) -> None:
     """Display a plotly figure as HTML that works offline (plotly.js embedded on first use)."""
     from IPython.display import HTML, display  # noqa: PLC0415
 
-    global _PLOTLY_EMBEDDED
+    global _PLOTLY_EMBEDDED, _GEO_EMBEDDED
     fig.update_layout(template="plotly_white", margin={"l": 40, "r": 20, "t": 50, "b": 40})
     out = fig.to_html(full_html=False, include_plotlyjs=not _PLOTLY_EMBEDDED, include_mathjax=False,
                       config={"displaylogo": False, "responsive": True})
     _PLOTLY_EMBEDDED = True
+    if not _GEO_EMBEDDED and any(t.type in GEO_TRACES for t in fig.data):
+        out = _geo_assets() + out
+        _GEO_EMBEDDED = True
     display(HTML(out))
+
+
+def _geo_assets() -> str:
+    """The world map outlines, embedded: plotly.js would otherwise fetch them from a CDN."""
+    topo = (Path(__file__).parent / "data" / "geo" / "world_110m.json").read_text(encoding="utf-8")
+    return ("<script>window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};"
+            f"window.PlotlyGeoAssets.topojson['world_110m'] = {topo};</script>")
 
 
 def check_box(run: Run, check_id: str) -> str:
@@ -118,7 +130,8 @@ def check_box(run: Run, check_id: str) -> str:
 
 def table(frame: pd.DataFrame, max_rows: int = MAX_ROWS, caption: str = "") -> str:
     """An escaped HTML table of at most ``max_rows`` rows, saying how many were left out."""
-    shown = frame.head(max_rows)
+    shown = frame.head(max_rows).astype(object)
+    shown = shown.where(shown.notna(), "")
     note = f"<p class='note'>Showing {len(shown):,} of {len(frame):,} rows; the full list is in findings.xlsx.</p>" \
         if len(frame) > max_rows else ""
     cap = f"<p class='caption'>{_e(caption)}</p>" if caption else ""
