@@ -321,6 +321,11 @@ def test_card_observed_never_shows_the_card_number(audit):
     assert list(found["observed"]) == ["paid 2024-01-01; card number kept (deferred debit); deadline 2025-04-01"]
 
 
+def test_card_runs_on_payments_alone_without_persons(audit):
+    rows = [payment("y1", "2024-01-01T10:00:00", person="p1"), payment("y2", "2026-01-01T10:00:00")]
+    assert audit.ids("RET-CARD-DATA", {"payments": rows}) == {"y1"}
+
+
 # --- the notebook's views (audit_lib.insights.retention) ------------------------------------------
 
 def _run(audit, tables, as_of="2026-10-31"):
@@ -361,3 +366,4 @@ def test_log_cutoff_is_the_first_day_still_kept(audit):
     from audit_lib.insights import retention
     run = _run(audit, {"connection_logs": [log("2024-02-29T12:00:00")]}, as_of="2025-03-01")
     assert retention.log_cutoff(run) == dt.date(2024, 3, 1)
+
