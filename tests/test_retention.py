@@ -258,9 +258,10 @@ def test_id_document_not_verified_or_not_received_is_not_judged(audit):
     assert audit.ids("RET-ID-DOCUMENT", {"rights_requests": rows}) == set()
 
 
-def test_id_document_not_yet_deleted_on_the_verification_day_is_in_time(audit):
+def test_id_document_not_deleted_is_a_finding_even_on_the_verification_day(audit):
+    # checks.md: "id_document_deleted_at empty or later than identity_verified_at + 0 days" - empty is a finding
     rows = [request("r1", verified="2026-10-31T10:00:00"), request("r2", verified="2026-10-30T10:00:00")]
-    assert audit.ids("RET-ID-DOCUMENT", {"rights_requests": rows}) == {"r2"}
+    assert audit.ids("RET-ID-DOCUMENT", {"rights_requests": rows}) == {"r1", "r2"}
 
 
 # --- RET-CARD-DATA --------------------------------------------------------------------------------
