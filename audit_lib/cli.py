@@ -21,6 +21,11 @@ def _common(p: argparse.ArgumentParser, out_default: str | None) -> None:
     p.add_argument("--policy", type=Path, default=None, help="policy YAML (default: the shipped Socomec policy)")
     p.add_argument("--out", type=Path, required=out_default is None, default=out_default, help="output folder")
     p.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
+    p.add_argument("--profile", action="append", default=[], metavar="TABLE=NAME",
+                   help="read a system's export through a source profile, e.g. persons=salesforce_lead_api "
+                        "(repeatable; see docs/profiles.md)")
+    p.add_argument("--profile-dir", dest="profile_dir", action="append", default=[], type=Path, metavar="DIR",
+                   help="folder of your own profile YAML files (repeatable)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,6 +51,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if getattr(args, "profile", None) or getattr(args, "profile_dir", None):
+            from .intake.profiles import use_profiles  # noqa: PLC0415
+
+            use_profiles(args.profile, args.profile_dir)
         if args.command == "check":
             from .commands import check_command  # noqa: PLC0415
 

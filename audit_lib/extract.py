@@ -15,7 +15,7 @@ from .contract import load_contract
 from .errors import InputError
 from .intake.canonical import build_typed
 from .intake.dq import dq_sql
-from .intake.readers import read_table
+from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
 from .reference import reference_tables
@@ -32,8 +32,12 @@ class Extract:
     """
 
     def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, profiles: list[str] | None = None,
+                 profile_dirs: list[str | Path] | None = None):
         self.root = Path(data)
+        # source profiles "TABLE=NAME" (default: those the command line put in the environment)
+        self.profile_choices = env_choices() if profiles is None else list(profiles)
+        self.profile_dirs = [Path(d) for d in profile_dirs or []]
         self.as_of = as_of
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.progress = progress or (lambda msg: None)
@@ -102,14 +106,16 @@ class Extract:
             self.con.unregister(f"_{name}_df")
 
     def _load(self) -> None:
-        self.sources = discover(self.root, list(self.contract))
+        plans = plan_profiles(self.root, self.profile_choices, self.profile_dirs)
+        self.sources = merge_sources(discover(self.root, list(self.contract)), plans, self.root)
+        reader = ProfileReader(plans)
         with ThreadPoolExecutor(max_workers=1) as pool:
             # fingerprint the files while DuckDB reads them: hashing releases the GIL
             hashes = {f.path: pool.submit(sha256_of, f.path) for f in self.files}
             for name, source in self.sources.items():
                 size = sum(f.size for f in source.files)
                 self.progress(f"loading {name} ({len(source.files)} file(s), {size / 1e6:.1f} MB)")
-                raw = read_table(self.con, source, Path(self._tmp.name))
+                raw = reader.read(self.con, name, source, Path(self._tmp.name))
                 in_place = self.contract[name].aggregate is not None and source.format == "parquet"
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
                 build_typed(self.con, self.contract[name], raw, label, in_place)

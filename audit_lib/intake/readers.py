@@ -48,18 +48,30 @@ def sniff_csv(path: Path) -> tuple[str, str]:
     return encoding, delimiter
 
 
-def header_names(path: Path, encoding: str, delimiter: str) -> list[str]:
-    """The header row's column names, lower-cased and trimmed; duplicates are an error."""
+def header_names(path: Path, encoding: str, delimiter: str, dedupe: bool = False) -> list[str]:
+    """The header row's column names, lower-cased and trimmed; duplicates are an error.
+
+    With ``dedupe`` (source profiles: Mailchimp repeats UNSUB_REASON) the second ``x`` becomes ``x_2``.
+    """
     with open(path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace",
               newline="") as f:
         names = next(csv.reader(f, delimiter=delimiter), [])
     clean = [n.replace("\ufeff", "").strip().lower() for n in names]
     for i, name in enumerate(clean):
-        if name in clean[:i]:
+        if name in clean[:i] and dedupe:
+            clean[i] = dedupe_name(name, clean[:i])
+        elif name in clean[:i]:
             raise InputError(f"{path}: column '{name}' appears twice in the header")
         if not name:
             clean[i] = f"column_{i + 1}"
     return clean
+
+
+def dedupe_name(name: str, taken: list[str]) -> str:
+    n = 2
+    while f"{name}_{n}" in taken:
+        n += 1
+    return f"{name}_{n}"
 
 
 def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
@@ -97,9 +109,9 @@ def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
     _union(con, name, parts, source.files)
 
 
-def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path) -> str:
+def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path, dedupe: bool = False) -> str:
     part = f"_part_{abs(hash(str(f.path)))}"
-    names = header_names(path, "utf-8", delimiter)
+    names = header_names(path, "utf-8", delimiter, dedupe)
     columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
     sql = (
         f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_csv('{_q(path)}', header=true, "
@@ -112,7 +124,7 @@ def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path)
         msg = str(err)
         if "not utf-8 encoded" in msg and f.encoding != "cp1252":
             f.encoding = "cp1252"
-            return _read_one_csv(con, f, _transcode_or_fail(f.path, workdir), delimiter, workdir)
+            return _read_one_csv(con, f, _transcode_or_fail(f.path, workdir), delimiter, workdir, dedupe)
         raise InputError(f"{f.path}: unreadable CSV ({_csv_problem(msg)})") from None
     return part
 
