@@ -45,25 +45,30 @@ def persons_table(con, n: int, pool_size: int) -> None:
 
 
 def consents_sql(n: int, as_of: date) -> str:
-    """Granted consents soon after collection; the 4 % 'withdrawers' later withdraw every one of them."""
+    """Granted consents soon after collection, yearly re-confirmations of e-mail marketing; the 4 %
+    'withdrawers' later withdraw every consent they gave (and never re-confirm)."""
     a = _a(as_of)
     return f"""
         WITH g AS (SELECT g, g // 16 AS i, g % 16 AS code FROM range(16, {16 * (n + 1)}) t(g)),
-        f AS (SELECT g, i, code % 8 AS k, code >= 8 AS is_wd, p_kind(i) AS kind FROM g WHERE code % 8 BETWEEN 1 AND 6),
-        f2 AS (SELECT * FROM f WHERE (CASE k WHEN 1 THEN p_em(i) WHEN 2 THEN p_nl(i) WHEN 3 THEN u(i, 14) < 0.2
-                    WHEN 4 THEN u(i, 15) < 0.15 WHEN 5 THEN u(i, 16) < 0.05
-                    ELSE kind = 'old_prospect' AND u(i, 17) < 0.3 END) AND (NOT is_wd OR p_withdrawer(i))),
-        f3 AS (SELECT *, p_end(i, kind) AS e FROM f2),
+        f AS (SELECT g, i, code % 8 AS k, code >= 8 AS is_wd, p_kind(i) AS kind FROM g
+              WHERE code % 8 BETWEEN 1 AND 7 AND code <> 15),
+        f2 AS (SELECT * FROM f WHERE (CASE k WHEN 1 THEN p_em(i) WHEN 2 THEN p_nl(i) WHEN 3 THEN u(i, 14) < 0.35
+                    WHEN 4 THEN u(i, 15) < 0.30 WHEN 5 THEN u(i, 16) < 0.15
+                    WHEN 6 THEN kind = 'old_prospect' AND u(i, 17) < 0.3
+                    ELSE p_em(i) AND NOT p_withdrawer(i) AND u(i, 19) < 0.8 END)
+                    AND (NOT is_wd OR p_withdrawer(i))),
+        f3 AS (SELECT *, p_collected(i, kind, p_end(i, kind)) AS c FROM f2),
         f4 AS (SELECT *, CASE WHEN k = 6 THEN {a} - (5 + pick(i, 18, 900))::INTEGER
-                    ELSE p_consent_date(i, k, p_collected(i, kind, e)) END AS cd FROM f3),
+                    WHEN k = 7 THEN least(p_consent_date(i, 1, c) + (30 + pick(i, 27, 400))::INTEGER, {a} - 2)
+                    ELSE p_consent_date(i, k, c) END AS cd FROM f3),
         f5 AS (SELECT *, CASE WHEN is_wd THEN p_withdraw_date(i, k, cd) ELSE cd END AS d FROM f4)
         SELECT 'C' || lpad(g::VARCHAR, 9, '0') AS consent_id, 'P' || lpad(i::VARCHAR, 7, '0') AS person_id,
-            list_extract({PURPOSES}, k) AS purpose,
+            list_extract({PURPOSES}, CASE WHEN k = 7 THEN 1 ELSE k END) AS purpose,
             CASE WHEN is_wd THEN 'withdrawn' ELSE 'granted' END AS status,
             ts_text(at_hours(d, g, 50), u(g, 53)) AS recorded_at,
             CASE WHEN is_wd THEN (CASE WHEN u(g, 54) < 0.5 THEN 'UNSUB-' || lpad(pick(g, 55, 100000000)::VARCHAR, 8, '0') END)
                 WHEN k = 6 THEN 'RENEW-' || lpad(pick(g, 55, 100000000)::VARCHAR, 8, '0')
-                WHEN u(g, 56) < 0.6 THEN 'DOI-' || lpad(pick(g, 55, 100000000)::VARCHAR, 8, '0')
+                WHEN k = 7 OR u(g, 56) < 0.6 THEN 'DOI-' || lpad(pick(g, 55, 100000000)::VARCHAR, 8, '0')
                 ELSE 'FORM-' || list_extract(['website-contact', 'tradefair-badge', 'webinar-signup', 'catalogue-request'], 1 + pick(g, 57, 4))
             END AS proof_ref,
             CASE WHEN k = 6 THEN 'renewal-v1' ELSE list_extract(['v3.2', 'v4.0', 'v4.1'], 1 + pick(g, 58, 3)) END AS wording_version

@@ -40,7 +40,7 @@ def install(con, seed: int, as_of: date) -> None:
         f"ELSE greatest(c, {a} - (5 + pick(i, 6, 300))::INTEGER) END",
         # consent profile (archived customers and prospects alike)
         "p_em(i) AS u(i, 10) < CASE WHEN p_cust(i) THEN 0.35 ELSE 0.55 END",
-        "p_nl(i) AS u(i, 11) < 0.30",
+        "p_nl(i) AS u(i, 11) < 0.45",
         "p_withdrawer(i) AS u(i, 12) < 0.04",
         "p_objector(i) AS u(i, 13) < 0.01",
         # date of the consent for purpose code k: soon after collection, never later than as_of - 2
