@@ -50,3 +50,12 @@ def test_every_check_declares_where_its_rule_comes_from():
         assert check.policy_ref.startswith("§"), check.id
         assert check.legal_ref, check.id
         assert check.title and check.title[0].isupper(), check.id
+
+
+def test_every_check_shows_a_policy_sentence():
+    from audit_lib.policy import load_policy
+
+    policy = load_policy()
+    for check in load_checks():
+        assert check.policy, f"{check.id} names no policy entry to quote"
+        assert policy.quote_for(check.policy) in " ".join(policy.text().split()), check.id
