@@ -63,7 +63,11 @@ def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, o
         for i, src in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {src.name} ...", end="")
             started = time.monotonic()
-            execute(src, staging / src.name, {**base, "reports_root": str(out)})
+            try:
+                execute(src, staging / src.name, {**base, "reports_root": str(out)})
+            except BaseException:
+                progress(" failed")
+                raise
             progress(f" {time.monotonic() - started:.1f} s")
         from .report_html import write_html  # noqa: PLC0415 - nbconvert is only needed here
 
@@ -85,10 +89,9 @@ def execute(src: Path, dst: Path, parameters: dict[str, str]) -> None:
 
     try:
         with _kernel_noise_silenced():
-            declared = set(pm.inspect_notebook(str(src)))
-            params = {k: v for k, v in parameters.items() if k in declared or k != "reports_root"}
+            params = {k: v for k, v in parameters.items() if k != "reports_root" or _declares(src, k)}
             pm.execute_notebook(str(src), str(dst), parameters=params, cwd=str(src.parent), kernel_name="python3",
-                                progress_bar=False, log_output=False)
+                                language="python", progress_bar=False, log_output=False)
     except pm.PapermillExecutionError as err:
         evalue = (str(err.evalue).strip().splitlines() or [""])[0]
         raise ReportError(f"{src.name}, cell {_source_cell(src, err.cell_index)}: {err.ename}: {evalue}") from None
@@ -120,6 +123,16 @@ def _kernel_noise_silenced():
         os.close(saved)
         os.close(devnull)
         logger.setLevel(level)
+
+
+def _declares(src: Path, name: str) -> bool:
+    """Whether the notebook's ``parameters`` cell declares ``name`` (only 90_summary takes reports_root)."""
+    import nbformat  # noqa: PLC0415
+
+    for cell in nbformat.read(src, as_version=4).cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return any(line.split(":")[0].split("=")[0].strip() == name for line in cell.source.splitlines())
+    return False
 
 
 def _source_cell(src: Path, executed_index: int) -> int:

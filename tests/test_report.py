@@ -1,0 +1,278 @@
+"""``gdpr-audit report``: the period folder, offline HTML, no identifiers, atomic replacement, lifecycle.
+
+Rendering costs one kernel per notebook, so each extract is rendered once per module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT, write_extract
+
+from audit_lib import cli, report
+from audit_lib.extract import Extract
+from audit_lib.insights import summary
+from audit_lib.nb import Run
+from audit_lib.policy import load_policy
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SAMPLE = ROOT / "sample_data"
+HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())
+XSS = "<script>alert(1)</script>"
+PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+PLOTLY_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?\* plotly\.js v\d.*?</script>", re.S)
+
+
+def persons(missing: dict[str, str], unreadable: set[str]) -> list[dict]:
+    rows = []
+    for i in range(1, 6):
+        row = {"person_id": f"p{i}", "subject_type": "customer", "collected_at": "2026-05-01",
+               "first_name": f"Anneke{i}", "last_name": f"Vermeulen{i}", "email": f"anneke{i}@example.nl",
+               "phone": f"+31 6 1234 56{i:02d}", "postal_address": f"Kerkstraat {i}, Utrecht"}
+        if row["person_id"] in missing:
+            row[missing[row["person_id"]]] = ""
+        if row["person_id"] in unreadable:
+            row["collected_at"] = "notadate"
+        rows.append(row)
+    return rows
+
+
+RECIPIENTS = [  # the first has no country: a data-quality finding whose record id is markup
+    {"recipient_id": XSS, "name": XSS, "role": "advisor", "country": ""},
+    {"recipient_id": "R2", "name": "Acme <b>BV</b>", "role": "advisor", "country": "BE"},
+]
+LOGS = [{"ts": "2026-09-15T10:00:00Z", "ip": "203.0.113.77", "person_id": "p1", "event": "login"}]
+# September: p1 and p2 miss a value, p3's date is unreadable, the recipient misses its country.
+SEPTEMBER = {"persons": persons({"p1": "collected_at", "p2": "subject_type"}, {"p3"}),
+             "recipients": RECIPIENTS, "connection_logs": LOGS}
+# October: p1 fixed (resolved); p2, p3 and the recipient still open; p4 misses a value (new).
+OCTOBER = {"persons": persons({"p2": "subject_type", "p4": "collected_at"}, {"p3"}),
+           "recipients": RECIPIENTS, "connection_logs": LOGS}
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory) -> tuple[Path, Path]:
+    """The reports folder after rendering September then October 2026 from two tiny extracts."""
+    base = tmp_path_factory.mktemp("report")
+    out = base / "reports"
+    report.render_period(write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out, quiet=True)
+    october = write_extract(base / "extract-2026-10", OCTOBER)
+    report.render_period(october, dt.date(2026, 10, 31), None, out, quiet=True)
+    return out, october
+
+
+@pytest.fixture(scope="module", params=["tiny"] + (["sample"] if HAS_SAMPLE else []))
+def period(request, two_periods, tmp_path_factory) -> tuple[Path, Path]:
+    """(rendered period folder, its extract): the tiny October extract, and sample_data when it exists."""
+    if request.param == "tiny":
+        out, extract = two_periods
+        return out / "2026-10", extract
+    out = tmp_path_factory.mktemp("sample") / "reports"
+    return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True), SAMPLE
+
+
+def html_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+def test_period_folder_layout(period):
+    folder, _ = period
+    expected = {"index.html", "findings.csv", "findings.parquet", "findings.xlsx", "manifest.json"}
+    expected |= {nb.name for nb in NOTEBOOKS} | {f"{nb.stem}.html" for nb in NOTEBOOKS}
+    assert {p.name for p in folder.iterdir()} == expected
+    assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_manifest_lists_every_report_file_with_its_sha256(period):
+    folder, _ = period
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {r["path"]: r["sha256"] for r in manifest["reports"]}
+    assert set(listed) == {p.name for p in folder.iterdir() if p.suffix in (".html", ".ipynb")}
+    assert all(hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha for name, sha in listed.items())
+
+
+def test_no_script_or_stylesheet_loaded_from_the_internet(period):
+    folder, _ = period
+    for page in html_files(folder):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", text, re.I), page.name
+        assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?(https?:)?//", text, re.I), page.name
+
+
+def test_plotly_js_embedded_exactly_once_per_html_with_a_chart(period):
+    folder, _ = period
+    charts = 0
+    for page in html_files(folder):
+        text = page.read_text(encoding="utf-8")
+        has_chart = 'class="plotly-graph-div' in text
+        charts += has_chart
+        assert len(PLOTLY_BANNER.findall(text)) == (1 if has_chart else 0), page.name
+    assert charts >= 1  # the summary has charts
+
+
+def test_html_beyond_plotly_js_under_one_megabyte(period):
+    folder, _ = period
+    for page in html_files(folder):
+        rest = PLOTLY_SCRIPT.sub("", page.read_text(encoding="utf-8"))
+        assert len(rest.encode("utf-8")) < 1_000_000, page.name
+
+
+def test_management_html_shows_no_code_and_no_prompts(period):
+    folder, _ = period
+    for page in html_files(folder):
+        text = page.read_text(encoding="utf-8")
+        assert "nb.open_run" not in text and "jp-InputPrompt" not in text and "jp-OutputPrompt" not in text, page.name
+        assert "@media print" in text, page.name
+
+
+def test_recipient_named_script_tag_shows_as_escaped_text(two_periods):
+    out, _ = two_periods
+    for page in html_files(out / "2026-10"):
+        assert XSS not in page.read_text(encoding="utf-8"), page.name
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "2026-10" / "90_summary.html").read_text(encoding="utf-8")
+
+
+def identifiers(extract: Path) -> set[str]:
+    """Full names, e-mails, phones, addresses and IPs present in the extract.
+
+    A first or last name alone is not searched: "Maria" or "August" occur in plotly.js itself.
+    """
+    values: set[str] = set()
+    with Extract(extract, dt.date(2026, 10, 31)) as ex:
+        if "persons" in ex.provided:
+            frame = ex.sql("SELECT concat_ws(' ', first_name, last_name) AS full_name, email, phone, postal_address "
+                           "FROM persons LIMIT 500")
+            values |= {str(v) for v in frame.to_numpy().ravel() if v is not None and str(v).strip()}
+        if "connection_logs" in ex.provided:
+            values |= {str(v) for v in ex.sql("SELECT DISTINCT ip FROM connection_logs WHERE ip IS NOT NULL LIMIT 500")["ip"]}
+    return {v for v in values if len(v) >= 5}  # a 3-letter name would match unrelated text
+
+
+def file_texts(folder: Path):
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    yield f"{path.name}:{name}", z.read(name).decode("utf-8", "replace")
+        elif path.is_file():
+            yield path.name, path.read_bytes().decode("utf-8", "replace")
+
+
+def test_no_name_email_phone_or_ip_from_the_extract_in_any_file(period):
+    folder, extract = period
+    secrets = identifiers(extract)
+    assert secrets  # the extract has identifiers to look for
+    for name, text in file_texts(folder):
+        leaked = sorted(s for s in secrets if s in text)
+        assert leaked == [], f"{name} contains {leaked[:3]}"
+
+
+def test_lifecycle_new_still_open_resolved_against_the_previous_period(two_periods):
+    out, extract = two_periods
+    run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
+    counts = summary.lifecycle_counts(run, out)
+    assert dict(zip(counts["status"], counts["findings"])) == {"new": 1, "still open": 3, "resolved": 1}
+    assert set(counts["since"]) == {"2026-09"}
+    life = summary.lifecycle(run, out)
+    assert set(life.loc[life["status"] == "new", "record_id"]) == {"p4"}
+    assert set(life.loc[life["status"] == "resolved", "record_id"]) == {"p1"}
+    assert set(life.loc[life["status"] == "still open", "record_id"]) == {"p2", "p3", XSS}
+    index = (out / "2026-10" / "index.html").read_text(encoding="utf-8")
+    assert "<b>1</b>New" in index and "<b>3</b>Still open" in index and "<b>1</b>Resolved" in index
+
+
+def test_trend_series_over_both_periods(two_periods):
+    out, extract = two_periods
+    run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
+    series = summary.trend(run, out)
+    assert {(r.period, r.severity, r.findings) for r in series.itertuples()} == {
+        ("2026-09", "high", 0), ("2026-09", "medium", 4), ("2026-09", "low", 0),
+        ("2026-10", "high", 0), ("2026-10", "medium", 4), ("2026-10", "low", 0)}
+
+
+def test_first_period_has_every_finding_new(two_periods):
+    out, _ = two_periods
+    run = Run(data=out, as_of=dt.date(2026, 9, 30), policy=load_policy(), run_dir=out / "2026-09")
+    counts = summary.lifecycle_counts(run, out)
+    assert dict(zip(counts["status"], counts["findings"])) == {"new": 4, "still open": 0, "resolved": 0}
+
+
+def test_traffic_light_per_section(two_periods):
+    out, extract = two_periods
+    run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
+    lights = summary.traffic_lights(run).set_index("section")["light"].to_dict()
+    assert lights["§6"] == "amber"  # only medium data-quality findings
+    assert lights["§9"] == "grey"  # rights_requests and breaches not provided
+    assert set(lights) >= {"§3.1", "§4", "§5", "§7", "§9", "§10"}
+
+
+def test_sections_of_policy_refs():
+    assert summary.sections_of("§9.7") == ["§9"]
+    assert summary.sections_of("§5, §7") == ["§5", "§7"]
+    assert summary.sections_of("§3.2") == ["§3.2"]
+    assert summary.sections_of("§10") == ["§10"]
+    assert summary.sections_of("§3.1") == ["§3.1"]
+
+
+def failing_notebooks(folder: Path) -> Path:
+    """A notebooks folder whose only notebook raises KeyError in its third cell."""
+    folder.mkdir()
+    src = (ROOT / "notebooks" / "90_summary.ipynb")
+    params = nbformat.read(src, as_version=4).cells[1]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Fails"), params,
+                                         nbformat.v4.new_code_cell("raise KeyError('boom')")])
+    nbformat.write(nb, folder / "07_fails.ipynb")
+    return folder
+
+
+def test_failing_notebook_leaves_previous_period_byte_identical(two_periods, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    shutil.copytree(two_periods[0], out)
+    before = tree_hashes(out)
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", failing_notebooks(tmp_path / "notebooks"))
+    code = cli.main(["report", "--data", str(two_periods[1]), "--period", "2026-10", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "gdpr-audit: error: 07_fails.ipynb, cell 3: KeyError: 'boom'" in err.splitlines()
+    assert "[1/1] 07_fails.ipynb ..." in err
+    assert tree_hashes(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10"]
+
+
+def test_ctrl_c_leaves_previous_period_byte_identical_quietly(two_periods, tmp_path, monkeypatch, capsys):
+    import papermill
+
+    out = tmp_path / "reports"
+    shutil.copytree(two_periods[0], out)
+    before = tree_hashes(out)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", failing_notebooks(tmp_path / "notebooks"))
+    code = cli.main(["report", "--data", str(two_periods[1]), "--period", "2026-10", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err.splitlines()
+    assert code != 0
+    assert err == ["gdpr-audit: error: 07_fails.ipynb, start: interrupted (Ctrl-C)"]
+    assert tree_hashes(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10"]
+
+
+def test_no_notebooks_is_a_one_line_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(report.ReportError, match="no notebooks matching"):
+        report.render_period(tmp_path, dt.date(2026, 10, 31), None, tmp_path / "out", notebooks_dir=tmp_path / "empty")
