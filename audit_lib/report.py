@@ -97,11 +97,11 @@ def execute(src: Path, dst: Path, parameters: dict[str, str]) -> None:
         raise ReportError(f"{src.name}, cell {_source_cell(src, err.cell_index)}: {err.ename}: {evalue}") from None
     except KeyboardInterrupt:
         cell = _running_cell(src, dst)
-        raise ReportError(f"{src.name}, {f'cell {cell}' if cell else 'start'}: interrupted (Ctrl-C)") from None
+        raise ReportError(f"{src.name}{f', cell {cell}' if cell else ''}: interrupted (Ctrl-C)") from None
     except Exception as err:  # noqa: BLE001 - a dead kernel, a timeout, an unreadable notebook
         cell = _running_cell(src, dst)
         first = (str(err).strip().splitlines() or [""])[0]
-        raise ReportError(f"{src.name}, {f'cell {cell}' if cell else 'start'}: {type(err).__name__}: {first}") from None
+        raise ReportError(f"{src.name}{f', cell {cell}' if cell else ''}: {type(err).__name__}: {first}") from None
 
 
 @contextlib.contextmanager

@@ -267,7 +267,7 @@ def test_ctrl_c_leaves_previous_period_byte_identical_quietly(two_periods, tmp_p
     code = cli.main(["report", "--data", str(two_periods[1]), "--period", "2026-10", "--out", str(out), "--quiet"])
     err = capsys.readouterr().err.splitlines()
     assert code != 0
-    assert err == ["gdpr-audit: error: 07_fails.ipynb, start: interrupted (Ctrl-C)"]
+    assert err == ["gdpr-audit: error: 07_fails.ipynb: interrupted (Ctrl-C)"]
     assert tree_hashes(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10"]
 
