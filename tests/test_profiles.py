@@ -28,8 +28,9 @@ AS_OF = dt.date(2026, 10, 31)
 @pytest.fixture(autouse=True)
 def _no_profiles_from_environment(monkeypatch):
     # the command line passes --profile to notebooks through the environment: keep tests apart
-    monkeypatch.delenv(ENV_CHOICES, raising=False)
-    monkeypatch.delenv(ENV_DIRS, raising=False)
+    # (set, not deleted: monkeypatch then restores the variable's absence after each test)
+    monkeypatch.setenv(ENV_CHOICES, "")
+    monkeypatch.setenv(ENV_DIRS, "")
 
 
 def copy_real(folder: Path, files: dict[str, str]) -> Path:
