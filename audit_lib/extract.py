@@ -13,7 +13,7 @@ import pandas as pd
 
 from .contract import load_contract
 from .errors import InputError
-from .intake.canonical import build_typed
+from .intake.canonical import build_daily_summary, build_typed
 from .intake.dq import dq_sql
 from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
@@ -115,20 +115,36 @@ class Extract:
             for name, source in self.sources.items():
                 size = sum(f.size for f in source.files)
                 self.progress(f"loading {name} ({len(source.files)} file(s), {size / 1e6:.1f} MB)")
-                raw = reader.read(self.con, name, source, Path(self._tmp.name))
-                in_place = self.contract[name].aggregate is not None and source.format == "parquet"
+                aggregate = self.contract[name].aggregate is not None
+                raw = reader.read(self.con, name, source, Path(self._tmp.name), numbered=not aggregate)
+                # the large table stays a view over its files when it can: one scan makes its summary
+                in_place = aggregate and self.con.execute(
+                    "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0] > 0
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
                 build_typed(self.con, self.contract[name], raw, label, in_place)
+                if aggregate:
+                    build_daily_summary(self.con, self.contract[name])
+                    self._rows_from_summary(source)
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
         for name in self.not_provided:
             self._empty_table(name)
+
+    def _rows_from_summary(self, source: TableSource) -> None:
+        """Rows per file of the large table, counted in the same scan as its daily summary."""
+        counts = dict(self.con.execute(
+            f"SELECT _file, sum(rows)::BIGINT FROM {source.table}_days GROUP BY _file").fetchall())
+        for f in source.files:
+            if f.rows is None:
+                f.rows = counts.get(str(f.path), 0)
 
     def _empty_table(self, name: str) -> None:
         """An absent table becomes empty views, so an optional lookup (legal hold) still runs."""
         cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in self.contract[name].columns)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
         build_typed(self.con, self.contract[name], f"raw_{name}", name, in_place=False)
+        if self.contract[name].aggregate:
+            build_daily_summary(self.con, self.contract[name])
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,

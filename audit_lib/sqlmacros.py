@@ -18,11 +18,17 @@ CREATE OR REPLACE MACRO local_to_utc(l) AS (
          WHEN timezone('{tz}', timezone('{tz}', l) - INTERVAL 1 HOUR) = l
               THEN timezone('{tz}', l) - INTERVAL 1 HOUR
          ELSE timezone('{tz}', l) END);
+-- an explicit offset (Z, +02:00, +0200, +02) is read from the last characters: no regex per row
+CREATE OR REPLACE MACRO ts_has_offset(s) AS (
+    length(s) > 10 AND (s[-1:] IN ('Z', 'z') OR s[-6:-6] IN ('+', '-') OR s[-5:-5] IN ('+', '-')
+                        OR s[-3:-3] IN ('+', '-')));
 CREATE OR REPLACE MACRO parse_ts(s) AS (
-    CASE WHEN s IS NULL OR trim(s) = '' THEN NULL
-         WHEN length(trim(s)) > 10 AND regexp_matches(trim(s), '(?:[zZ]|[+-]\\d\\d(?::?\\d\\d)?)$')
-              THEN try_cast(trim(s) AS TIMESTAMPTZ)
-         ELSE local_to_utc(try_cast(trim(s) AS TIMESTAMP)) END);
+    CASE WHEN s IS NULL THEN NULL
+         WHEN ts_has_offset(s) THEN try_cast(s AS TIMESTAMPTZ)
+         WHEN s[1:1] = ' ' OR s[-1:] = ' ' THEN (
+              CASE WHEN ts_has_offset(trim(s)) THEN try_cast(trim(s) AS TIMESTAMPTZ)
+                   ELSE local_to_utc(try_cast(trim(s) AS TIMESTAMP)) END)
+         ELSE local_to_utc(try_cast(s AS TIMESTAMP)) END);
 CREATE OR REPLACE MACRO parse_date(s) AS (
     CASE WHEN s IS NULL OR trim(s) = '' THEN NULL
          WHEN length(trim(s)) = 10 THEN try_cast(trim(s) AS DATE)

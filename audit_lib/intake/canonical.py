@@ -1,9 +1,12 @@
 """Turn a raw text relation into the canonical typed table and its data-quality findings.
 
-For each table ``t`` three relations result:
-- ``t_all``: every row, typed, with ``_row`` and the lists ``_missing``, ``_invalid``, ``_future``;
+For each table ``t`` these relations result:
+- ``t_all``: every row, typed, with ``_row`` and ``_missing``, ``_invalid``, ``_future`` (the names of
+  the columns with that problem, comma-separated; '' when none);
 - ``t``: the rows without a data-quality problem, the canonical columns only (what checks read);
-- findings of DQ-MISSING-REQUIRED, DQ-INVALID-VALUE, DQ-FUTURE-DATE, DQ-DUPLICATE-KEY.
+- for the large table (``aggregate`` in the contract), ``t_days``: one row per local date of the
+  aggregate timestamp and data-quality state with its row count, made in one scan, so that the
+  checks and DQ findings on it never scan the table again.
 """
 from __future__ import annotations
 
@@ -61,10 +64,11 @@ def _blank(col: str) -> str:
     return f"(\"{col}__raw\" IS NULL OR trim(\"{col}__raw\") = '')"
 
 
-def _list(items: list[str]) -> str:
+def _flags(items: list[str]) -> str:
+    """The names of the columns with a problem, comma-separated ('' = none): cheap per row."""
     if not items:
-        return "[]::VARCHAR[]"
-    return f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)"
+        return "''"
+    return f"concat_ws(', ', {', '.join(items)})"
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool) -> None:
@@ -77,7 +81,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
     if table.one_of_required and not any(c in raw_types for c in table.one_of_required):
         raise InputError(f"{path}: needs one of the columns {' or '.join(table.one_of_required)}")
 
-    inner, missing, invalid, future = ["_row"], [], [], []
+    inner, missing, invalid, future = ["_row"] + (["_file"] if "_file" in raw_types else []), [], [], []
     for col in table.columns.values():
         rtype = raw_types.get(col.name)
         inner.append(f'{parse_expr(col, rtype)} AS "{col.name}"')
@@ -100,14 +104,14 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
     kind = "VIEW" if in_place else "TABLE"
     con.execute(
         f"CREATE OR REPLACE TEMP {kind} {table.name}_all AS "
-        f"SELECT * EXCLUDE ({', '.join(raw_cols)}), {_list(missing)} AS _missing, {_list(invalid)} AS _invalid, "
-        f"{_list(future)} AS _future, {_key_raw(table, raw_types)} AS _key "
+        f"SELECT * EXCLUDE ({', '.join(raw_cols)}), {_flags(missing)} AS _missing, {_flags(invalid)} AS _invalid, "
+        f"{_flags(future)} AS _future, {_key_raw(table, raw_types)} AS _key "
         f"FROM (SELECT {', '.join(inner)} FROM {raw})"
     )
     cols = ", ".join(f'"{c}"' for c in table.columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table.name} AS SELECT {cols} FROM {table.name}_all "
-        f"WHERE len(_missing) = 0 AND len(_invalid) = 0 AND len(_future) = 0"
+        f"WHERE _missing = '' AND _invalid = '' AND _future = ''"
     )
 
 
@@ -116,3 +120,14 @@ def _key_raw(table: Table, raw_types: dict[str, str]) -> str:
     if table.key is None:
         return "NULL::VARCHAR"
     return f"coalesce(nullif(trim(\"{table.key}__raw\"), ''), 'row:' || _row)"
+
+
+def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """``<table>_days(day, _missing, _invalid, _future, rows)``: the large table summarised in one scan."""
+    has_file = "_file" in [r[0] for r in con.execute(f"DESCRIBE {table.name}_all").fetchall()]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table.name}_days AS "
+        f"SELECT local_date(\"{table.aggregate}\") AS day, _missing, _invalid, _future, "
+        f"{'_file' if has_file else 'NULL::VARCHAR AS _file'}, count(*) AS rows "
+        f"FROM {table.name}_all GROUP BY ALL"
+    )

@@ -13,12 +13,12 @@ def dq_sql(table: Table, provided: set[str]) -> str:
     if table.aggregate:
         return _aggregate_sql(table)
     parts = [
-        f"SELECT 'DQ-MISSING-REQUIRED', '{t}', _key, {person}, 'missing: ' || array_to_string(_missing, ', '), 1 "
-        f"FROM {t}_all WHERE len(_missing) > 0",
-        f"SELECT 'DQ-INVALID-VALUE', '{t}', _key, {person}, 'cannot be read: ' || array_to_string(_invalid, ', '), 1 "
-        f"FROM {t}_all WHERE len(_invalid) > 0",
-        f"SELECT 'DQ-FUTURE-DATE', '{t}', _key, {person}, 'after as_of: ' || array_to_string(_future, ', '), 1 "
-        f"FROM {t}_all WHERE len(_future) > 0",
+        f"SELECT 'DQ-MISSING-REQUIRED', '{t}', _key, {person}, 'missing: ' || _missing, 1 "
+        f"FROM {t}_all WHERE _missing <> ''",
+        f"SELECT 'DQ-INVALID-VALUE', '{t}', _key, {person}, 'cannot be read: ' || _invalid, 1 "
+        f"FROM {t}_all WHERE _invalid <> ''",
+        f"SELECT 'DQ-FUTURE-DATE', '{t}', _key, {person}, 'after as_of: ' || _future, 1 "
+        f"FROM {t}_all WHERE _future <> ''",
     ]
     if table.key:
         parts.append(
@@ -38,15 +38,13 @@ def dq_sql(table: Table, provided: set[str]) -> str:
 
 
 def _aggregate_sql(table: Table) -> str:
-    """The large table: one finding per check and calendar month of the row, with a count."""
-    t, ts = table.name, table.aggregate
-    month = f"CASE WHEN \"{ts}\" IS NULL THEN 'unparseable' ELSE local_month(\"{ts}\") END"
-    return (
-        f"SELECT check_id, '{t}', month, NULL::VARCHAR, any_value(observed), count(*) FROM ("
-        f"SELECT unnest(list_concat("
-        f"CASE WHEN len(_missing) > 0 THEN ['DQ-MISSING-REQUIRED'] ELSE [] END, "
-        f"CASE WHEN len(_invalid) > 0 THEN ['DQ-INVALID-VALUE'] ELSE [] END, "
-        f"CASE WHEN len(_future) > 0 THEN ['DQ-FUTURE-DATE'] ELSE [] END)::VARCHAR[]) AS check_id, "
-        f"{month} AS month, 'rows with ' || array_to_string(list_concat(_missing, _invalid, _future), ', ') AS observed "
-        f"FROM {t}_all WHERE len(_missing) + len(_invalid) + len(_future) > 0) GROUP BY check_id, month"
-    )
+    """The large table: one finding per check and calendar month of the row, from its daily summary."""
+    t = table.name
+    month = "CASE WHEN day IS NULL THEN 'unparseable' ELSE strftime(day, '%Y-%m') END"
+    parts = [
+        f"SELECT '{check}', '{t}', {month} AS month, NULL::VARCHAR, 'rows with ' || any_value({flag}), sum(rows) "
+        f"FROM {t}_days WHERE {flag} <> '' GROUP BY month"
+        for check, flag in (("DQ-MISSING-REQUIRED", "_missing"), ("DQ-INVALID-VALUE", "_invalid"),
+                            ("DQ-FUTURE-DATE", "_future"))
+    ]
+    return " UNION ALL ".join(parts)

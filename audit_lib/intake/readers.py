@@ -85,16 +85,52 @@ def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
     return target
 
 
-def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Path) -> str:
-    """Create ``raw_<table>`` from the table's files; returns the relation name."""
+def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Path, numbered: bool = True) -> str:
+    """Create ``raw_<table>`` from the table's files; returns the relation name.
+
+    ``numbered=False`` (the large, aggregated table): no row numbers, and where the files allow it a
+    view that DuckDB scans in place instead of a copy in memory.
+    """
     reader = {"csv": _read_csv, "parquet": _read_parquet, "xlsx": _read_xlsx, "jsonl": _read_jsonl}.get(source.format)
     if reader is None:
         from .clf import read_clf  # noqa: PLC0415 - only web-server logs need it
 
         reader = read_clf
     name = f"raw_{source.table}"
+    if not numbered and source.format == "csv" and _csv_in_place(con, source, name):
+        return name
     reader(con, source, name, workdir)
+    if numbered and source.format == "parquet":
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_n AS SELECT * EXCLUDE (_row), "
+                    f"row_number() OVER () AS _row FROM {name}")
+        return f"{name}_n"
     return name
+
+
+def _csv_in_place(con, source: TableSource, name: str) -> bool:
+    """One view over all the table's CSV files when they share encoding, separator and header."""
+    dialects = [sniff_csv(f.path) for f in source.files]
+    if any(enc == "cp1252" for enc, _ in dialects) or len({d for _, d in dialects}) != 1:
+        return False
+    delimiter = dialects[0][1]
+    headers = {tuple(header_names(f.path, "utf-8", delimiter)) for f in source.files}
+    if len(headers) != 1:
+        return False
+    for f, (enc, delim) in zip(source.files, dialects, strict=True):
+        f.encoding, f.delimiter = enc, delim
+    names = next(iter(headers))
+    columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
+    files = ", ".join(f"'{_q(f.path)}'" for f in source.files)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, * RENAME (filename AS _file) "
+        f"FROM read_csv([{files}], header=true, auto_detect=false, columns={columns}, delim='{delimiter}', "
+        f"quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, null_padding=false, filename=true)"
+    )
+    try:
+        con.execute(f"SELECT * FROM {name} LIMIT 1").fetchall()
+    except duckdb.Error as err:
+        raise InputError(f"{source.files[0].path.parent}: unreadable CSV ({_csv_problem(str(err))})") from None
+    return True
 
 
 def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:

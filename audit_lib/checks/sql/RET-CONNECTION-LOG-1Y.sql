@@ -1,5 +1,6 @@
 -- name: RET-CONNECTION-LOG-1Y
--- Set-wise over the (possibly Parquet-backed) view: one row per local calendar month, never row by row.
+-- Reads the daily summary made in one scan at load (connection_logs_days: rows per local date and
+-- data-quality state), so even 100M Parquet rows are never scanned twice nor loaded into pandas.
 -- deadline = the latest row's deadline in that month (the month is fully past once as_of is after it).
 SELECT month AS record_id,
        NULL::VARCHAR AS person_id,
@@ -9,9 +10,9 @@ SELECT month AS record_id,
        add_years(last_day, $connection_log_years) AS deadline,
        $as_of::DATE AS judged
 FROM (
-    SELECT local_month(ts) AS month, count(*) AS rows,
-           min(local_date(ts)) AS first_day, max(local_date(ts)) AS last_day
-    FROM connection_logs
-    WHERE add_years(local_date(ts), $connection_log_years) < $as_of
+    SELECT strftime(day, '%Y-%m') AS month, sum(rows)::BIGINT AS rows, min(day) AS first_day, max(day) AS last_day
+    FROM connection_logs_days
+    WHERE _missing = '' AND _invalid = '' AND _future = ''
+      AND add_years(day, $connection_log_years) < $as_of
     GROUP BY month
 )
