@@ -49,6 +49,7 @@ class Extract:
         except duckdb.Error:
             pass  # inside Jupyter without ipywidgets DuckDB refuses the setting, and shows no bar anyway
         self.sources: dict[str, TableSource] = {}
+        self.shared_ready: set[str] = set()  # shared check relations already computed (run.py)
         self._setup()
         self._load()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from .checks import Check, load_checks
+from .checks import Check, load_checks, load_shared
 from .errors import CheckError
 from .extract import Extract
 from .findings import COLUMNS, empty_findings, finding_id
@@ -73,6 +73,7 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
     if unknown:
         raise CheckError(f"{check.id}: parameter ${unknown[0]} is not in the policy file")
     try:
+        _ensure_shared(extract, check.sql, values)
         frame = extract.con.execute(check.sql, {p: values[p] for p in check.params}).df()
     except duckdb.Error as err:
         raise CheckError(f"{check.id}: the check's SQL failed ({str(err).splitlines()[0]})") from None
@@ -85,6 +86,16 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
         frame["count"] = 1
     frame["table"] = check.table
     return frame
+
+
+def _ensure_shared(extract: Extract, sql: str, values: dict) -> None:
+    """Materialise, once per extract, the shared relations a check's SQL reads."""
+    for shared in load_shared():
+        if shared.name in extract.shared_ready or not shared.used_by(sql):
+            continue
+        extract.con.execute(f"CREATE OR REPLACE TEMP TABLE {shared.name} AS {shared.sql}",
+                            {p: values[p] for p in shared.params})
+        extract.shared_ready.add(shared.name)
 
 
 def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame:

@@ -55,6 +55,30 @@ def load_checks(folder: Path = HERE) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """A relation several checks read (``shared/<name>.sql``), computed once per run when first needed."""
+
+    name: str
+    sql: str
+    params: tuple[str, ...]
+
+    def used_by(self, sql: str) -> bool:
+        return re.search(rf"\b{self.name}\b", _strip_comments(sql)) is not None
+
+
+@cache
+def load_shared(folder: Path = HERE / "shared") -> tuple[Shared, ...]:
+    """The shared relations, in name order."""
+    shared = []
+    for path in sorted(folder.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        if not sql.startswith(f"-- name: {path.stem}"):
+            raise CheckError(f"{path.name}: must start with '-- name: {path.stem}'")
+        shared.append(Shared(path.stem, sql, tuple(dict.fromkeys(PARAM.findall(_strip_comments(sql))))))
+    return tuple(shared)
+
+
 def _area_rank(stem: str) -> int:
     return AREAS.index(stem) if stem in AREAS else len(AREAS)
 
