@@ -16,6 +16,7 @@ from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed
 from .intake.dq import dq_sql
 from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
+from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
 from .reference import reference_tables
@@ -122,22 +123,31 @@ class Extract:
                 in_place = aggregate and self.con.execute(
                     "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0] > 0
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
-                build_typed(self.con, self.contract[name], raw, label, in_place)
-                if aggregate:
-                    build_daily_summary(self.con, self.contract[name])
-                    self._rows_from_summary(source)
+                table = self.contract[name]
+
+                def build(raw=raw, label=label, in_place=in_place, table=table):
+                    build_typed(self.con, table, raw, label, in_place)
+                    if table.aggregate:
+                        build_daily_summary(self.con, table)
+
+                scan_errors(self.con, source, Path(self._tmp.name), not aggregate, build)
+                self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
         for name in self.not_provided:
             self._empty_table(name)
 
-    def _rows_from_summary(self, source: TableSource) -> None:
-        """Rows per file of the large table, counted in the same scan as its daily summary."""
+    def _rows_per_file(self, source: TableSource, relation: str) -> None:
+        """Rows read from each CSV file, counted on the relation its one scan produced."""
+        if not any(f.rows is None for f in source.files):
+            return
+        has_file = "_file" in [r[0] for r in self.con.execute(f"DESCRIBE {relation}").fetchall()]
+        count = "sum(rows)" if relation.endswith("_days") else "count(*)"
         counts = dict(self.con.execute(
-            f"SELECT _file, sum(rows)::BIGINT FROM {source.table}_days GROUP BY _file").fetchall())
+            f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall()) if has_file else {}
         for f in source.files:
             if f.rows is None:
-                f.rows = counts.get(str(f.path), 0)
+                f.rows = counts.get(str(f.read_path or f.path), 0)
 
     def _empty_table(self, name: str) -> None:
         """An absent table becomes empty views, so an optional lookup (legal hold) still runs."""

@@ -245,3 +245,30 @@ def test_malformed_period(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "--period '2026-13': expected a month YYYY-MM" in one_error_line(err)
+
+
+def test_cp1252_bytes_after_the_first_64_kb_are_still_read(tmp_path, capsys):
+    rows = "".join(f"p{i},prospect,2026-01-01,Company {i}\n" for i in range(4000))
+    content = (HEADER.replace("\n", ",company\n") + rows + "p9999,prospect,2026-01-01,Caf\xe9 \u20ac\n").encode("cp1252")
+    assert len(content) > 70_000
+    code, _, _ = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": content}))
+    assert code == 0
+    assert manifest(tmp_path)["inputs"][0]["encoding"] == "cp1252"
+    assert manifest(tmp_path)["inputs"][0]["rows"] == 4001
+
+
+def test_ragged_row_in_a_log_folder_names_the_file(tmp_path, capsys):
+    data = extract(tmp_path, {"connection_logs/2026-01.csv": "ts,ip\n2026-01-01T10:00:00Z,x\n",
+                              "connection_logs/2026-02.csv": "ts,ip\n2026-02-01T10:00:00Z,x\n2026-02-02T10:00:00Z,x,y\n"})
+    code, _, err = run(tmp_path, capsys, data)
+    assert code == 2
+    assert "connection_logs/2026-02.csv: unreadable CSV (line 3: Expected Number of Columns: 2 Found: 3)" in one_error_line(err)
+
+
+def test_rows_are_counted_per_file_of_a_folder(tmp_path, capsys):
+    data = extract(tmp_path, {"connection_logs/2026-01.csv": "ts\n2026-01-01T10:00:00Z\n2026-01-02T10:00:00Z\n",
+                              "connection_logs/2026-02.csv": "ts;ip\n2026-02-01T10:00:00Z;x\n"})
+    code, _, _ = run(tmp_path, capsys, data)
+    assert code == 0
+    assert [(i["path"], i["rows"], i["delimiter"]) for i in manifest(tmp_path)["inputs"]] == [
+        ("connection_logs/2026-01.csv", 2, ","), ("connection_logs/2026-02.csv", 1, ";")]

@@ -97,7 +97,8 @@ def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Pat
 
         reader = read_clf
     name = f"raw_{source.table}"
-    if not numbered and source.format == "csv" and _csv_in_place(con, source, name):
+    if source.format == "csv":
+        _read_csv(con, source, name, workdir, numbered)
         return name
     reader(con, source, name, workdir)
     if numbered and source.format == "parquet":
@@ -107,42 +108,65 @@ def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Pat
     return name
 
 
-def _csv_in_place(con, source: TableSource, name: str) -> bool:
-    """One view over all the table's CSV files when they share encoding, separator and header."""
-    dialects = [sniff_csv(f.path) for f in source.files]
-    if any(enc == "cp1252" for enc, _ in dialects) or len({d for _, d in dialects}) != 1:
-        return False
-    delimiter = dialects[0][1]
-    headers = {tuple(header_names(f.path, "utf-8", delimiter)) for f in source.files}
-    if len(headers) != 1:
-        return False
-    for f, (enc, delim) in zip(source.files, dialects, strict=True):
-        f.encoding, f.delimiter = enc, delim
-    names = next(iter(headers))
-    columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
-    files = ", ".join(f"'{_q(f.path)}'" for f in source.files)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, * RENAME (filename AS _file) "
-        f"FROM read_csv([{files}], header=true, auto_detect=false, columns={columns}, delim='{delimiter}', "
-        f"quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, null_padding=false, filename=true)"
-    )
-    try:
-        con.execute(f"SELECT * FROM {name} LIMIT 1").fetchall()
-    except duckdb.Error as err:
-        raise InputError(f"{source.files[0].path.parent}: unreadable CSV ({_csv_problem(str(err))})") from None
-    return True
+def _read_csv(con, source: TableSource, name: str, workdir: Path, numbered: bool = True) -> None:
+    """A view over the table's CSV files (one ``read_csv`` per separator and header), scanned once later.
 
-
-def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
-    parts = []
+    Files are grouped so DuckDB reads them in one parallel scan; ``_file`` tells which file a row came
+    from. Errors surface when the view is first scanned: ``scan_errors`` turns them into one line.
+    """
+    groups: dict[tuple[str, tuple[str, ...]], list[SourceFile]] = {}
     for f in source.files:
         encoding, delimiter = sniff_csv(f.path)
-        path = f.path
-        if encoding == "cp1252":
-            path = _transcode_or_fail(f.path, workdir)
+        if f.encoding == "cp1252":  # found mid-file on an earlier scan
+            encoding = "cp1252"
         f.encoding, f.delimiter = encoding, delimiter
-        parts.append(_read_one_csv(con, f, path, delimiter, workdir))
-    _union(con, name, parts, source.files)
+        f.read_path = _transcode_or_fail(f.path, workdir) if encoding == "cp1252" else f.path
+        names = tuple(header_names(f.read_path, "utf-8", delimiter))
+        groups.setdefault((delimiter, names), []).append(f)
+    selects = []
+    for (delimiter, names), files in groups.items():
+        columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
+        paths = ", ".join(f"'{_q(f.read_path)}'" for f in files)
+        selects.append(
+            f"SELECT * FROM read_csv([{paths}], header=true, auto_detect=false, columns={columns}, "
+            f"delim='{delimiter}', quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, "
+            f"null_padding=false, filename=true)"
+        )
+    rownum = "row_number() OVER ()" if numbered else "NULL::BIGINT"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {rownum} AS _row, * RENAME (filename AS _file) "
+        f"FROM ({' UNION ALL BY NAME '.join(selects)})"
+    )
+
+
+def scan_errors(con, source: TableSource, workdir: Path, numbered: bool, build) -> None:
+    """Run ``build`` (the first scan of a CSV view); a bad file stops with one line naming it.
+
+    A file whose first 64 KB looked like UTF-8 but whose later bytes are not is re-read as cp1252.
+    """
+    while True:
+        try:
+            build()
+            return
+        except duckdb.Error as err:
+            msg = str(err)
+            if source.format != "csv" or "CSV Error" not in msg:
+                raise
+            bad = _file_of(msg, source)
+            if bad is not None and "not utf-8 encoded" in msg and bad.encoding != "cp1252":
+                bad.encoding = "cp1252"
+                _read_csv(con, source, f"raw_{source.table}", workdir, numbered)
+                continue
+            where = bad.path if bad else source.files[0].path.parent
+            raise InputError(f"{where}: unreadable CSV ({_csv_problem(msg)})") from None
+
+
+def _file_of(msg: str, source: TableSource) -> SourceFile | None:
+    found = re.search(r"^\s*file = (.+)$", msg, flags=re.M)
+    if not found:
+        return None
+    name = found.group(1).strip()
+    return next((f for f in source.files if str(f.read_path) == name or str(f.path) == name), None)
 
 
 def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path, dedupe: bool = False) -> str:

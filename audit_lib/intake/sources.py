@@ -25,6 +25,7 @@ class SourceFile:
     delimiter: str | None = None
     rows: int | None = None
     profile: str = "canonical"
+    read_path: Path | None = None  # what DuckDB reads: the file itself, or its UTF-8 transcoded copy
 
     def display(self, root: Path) -> str:
         try:
