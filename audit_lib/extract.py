@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +46,9 @@ class Extract:
         self.contract = load_contract()
         self._tmp = tempfile.TemporaryDirectory(prefix="gdpr-audit-")
         self.con = duckdb.connect()
+        # bounded memory: DuckDB spills to the run's temporary folder beyond this (peak < 4 GB at scale L)
+        self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
+        self.con.execute("SET memory_limit = ?", [os.environ.get("GDPR_AUDIT_MEMORY_LIMIT", "2.5GB")])
         try:
             self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error:
