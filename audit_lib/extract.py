@@ -106,6 +106,7 @@ class Extract:
     def _setup(self) -> None:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
+        self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
         for name, frame in {**reference_tables(), **self.policy.tables()}.items():
             self.con.register(f"_{name}_df", frame)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")

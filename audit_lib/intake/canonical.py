@@ -60,7 +60,9 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
     return f"nullif({text}, '')" if raw_type == "VARCHAR" else text
 
 
-def _blank(col: str) -> str:
+def _blank(col: str, raw_type: str) -> str:
+    if raw_type != "VARCHAR":  # a native Parquet/JSON value is blank only when absent
+        return f"(\"{col}__raw\" IS NULL)"
     return f"(\"{col}__raw\" IS NULL OR trim(\"{col}__raw\") = '')"
 
 
@@ -72,7 +74,11 @@ def _flags(items: list[str]) -> str:
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool) -> None:
-    """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased)."""
+    """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased).
+
+    Materialised tables are typed in one scan of the raw relation; their data row number is the
+    typed table's rowid (insertion order is file order), so no window over the rows is needed.
+    """
     raw_types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     absent = [c for c in table.required_columns if c not in raw_types]
     if absent:
@@ -81,45 +87,47 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
     if table.one_of_required and not any(c in raw_types for c in table.one_of_required):
         raise InputError(f"{path}: needs one of the columns {' or '.join(table.one_of_required)}")
 
-    inner, missing, invalid, future = ["_row"] + (["_file"] if "_file" in raw_types else []), [], [], []
+    inner = ["_row"] + (["_file"] if "_file" in raw_types else [])
+    missing, invalid, future = [], [], []
     for col in table.columns.values():
         rtype = raw_types.get(col.name)
         inner.append(f'{parse_expr(col, rtype)} AS "{col.name}"')
         if rtype is None:
             continue
-        inner.append(f'{_text(col.name, rtype)} AS "{col.name}__raw"')
+        inner.append(f'{_raw(col.name)} AS "{col.name}__raw"')
         if col.required:
-            missing.append(f"CASE WHEN {_blank(col.name)} THEN '{col.name}' END")
+            missing.append(f"CASE WHEN {_blank(col.name, rtype)} THEN '{col.name}' END")
         if col.type not in ("text", "id", "list"):
-            invalid.append(f"CASE WHEN NOT {_blank(col.name)} AND \"{col.name}\" IS NULL THEN '{col.name}' END")
+            invalid.append(f"CASE WHEN NOT {_blank(col.name, rtype)} AND \"{col.name}\" IS NULL THEN '{col.name}' END")
         if col.future:
-            local = f'local_date("{col.name}")' if col.type == "timestamp" else f'"{col.name}"'
-            future.append(f"CASE WHEN {local} > getvariable('as_of') THEN '{col.name}' END")
+            # after as_of = on or after 24:00 of as_of in the policy's zone (no per-row zone conversion)
+            cond = (f"\"{col.name}\" >= getvariable('as_of_end')" if col.type == "timestamp"
+                    else f"\"{col.name}\" > getvariable('as_of')")
+            future.append(f"CASE WHEN {cond} THEN '{col.name}' END")
     present = [c for c in table.one_of_required if c in raw_types]
     if present:
-        cond = " AND ".join(_blank(c) for c in present)
+        cond = " AND ".join(_blank(c, raw_types[c]) for c in present)
         missing.append(f"CASE WHEN {cond} THEN '{', '.join(table.one_of_required)}' END")
 
     raw_cols = [f'"{c}__raw"' for c in table.columns if c in raw_types]
-    kind = "VIEW" if in_place else "TABLE"
-    con.execute(
-        f"CREATE OR REPLACE TEMP {kind} {table.name}_all AS "
+    key = f"nullif(trim(CAST(\"{table.key}__raw\" AS VARCHAR)), '')" if table.key else "NULL::VARCHAR"
+    typed = (
         f"SELECT * EXCLUDE ({', '.join(raw_cols)}), {_flags(missing)} AS _missing, {_flags(invalid)} AS _invalid, "
-        f"{_flags(future)} AS _future, {_key_raw(table, raw_types)} AS _key "
-        f"FROM (SELECT {', '.join(inner)} FROM {raw})"
+        f"{_flags(future)} AS _future, {key} AS _keyval FROM (SELECT {', '.join(inner)} FROM {raw})"
     )
+    if in_place:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT *, _keyval AS _key FROM ({typed})")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name}_typed AS {typed}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT * REPLACE (rowid + 1 AS _row), "
+            f"coalesce(_keyval, 'row:' || (rowid + 1)) AS _key FROM {table.name}_typed"
+        )
     cols = ", ".join(f'"{c}"' for c in table.columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table.name} AS SELECT {cols} FROM {table.name}_all "
         f"WHERE _missing = '' AND _invalid = '' AND _future = ''"
     )
-
-
-def _key_raw(table: Table, raw_types: dict[str, str]) -> str:
-    """The finding's record id for a row: its key, else ``row:<n>``."""
-    if table.key is None:
-        return "NULL::VARCHAR"
-    return f"coalesce(nullif(trim(\"{table.key}__raw\"), ''), 'row:' || _row)"
 
 
 def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:

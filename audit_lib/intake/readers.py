@@ -88,8 +88,7 @@ def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
 def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Path, numbered: bool = True) -> str:
     """Create ``raw_<table>`` from the table's files; returns the relation name.
 
-    ``numbered=False`` (the large, aggregated table): no row numbers, and where the files allow it a
-    view that DuckDB scans in place instead of a copy in memory.
+    ``numbered=False``: the large, aggregated table, which stays a view that DuckDB scans in place.
     """
     reader = {"csv": _read_csv, "parquet": _read_parquet, "xlsx": _read_xlsx, "jsonl": _read_jsonl}.get(source.format)
     if reader is None:
@@ -101,10 +100,6 @@ def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Pat
         _read_csv(con, source, name, workdir, numbered)
         return name
     reader(con, source, name, workdir)
-    if numbered and source.format == "parquet":
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_n AS SELECT * EXCLUDE (_row), "
-                    f"row_number() OVER () AS _row FROM {name}")
-        return f"{name}_n"
     return name
 
 
@@ -132,9 +127,9 @@ def _read_csv(con, source: TableSource, name: str, workdir: Path, numbered: bool
             f"delim='{delimiter}', quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, "
             f"null_padding=false, filename=true)"
         )
-    rownum = "row_number() OVER ()" if numbered else "NULL::BIGINT"
+    # the data row number is the typed table's rowid (canonical.py): no window over the rows here
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {rownum} AS _row, * RENAME (filename AS _file) "
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, * RENAME (filename AS _file) "
         f"FROM ({' UNION ALL BY NAME '.join(selects)})"
     )
 
