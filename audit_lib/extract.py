@@ -12,6 +12,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from . import cache
 from .contract import load_contract
 from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed
@@ -35,8 +36,9 @@ class Extract:
 
     def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
                  progress: Progress | None = None, profiles: list[str] | None = None,
-                 profile_dirs: list[str | Path] | None = None):
+                 profile_dirs: list[str | Path] | None = None, cache: bool = False):
         self.root = Path(data)
+        self.use_cache = cache  # interactive re-opening: see audit_lib/cache.py
         # source profiles "TABLE=NAME" (default: those the command line put in the environment)
         self.profile_choices = env_choices() if profiles is None else list(profiles)
         self.profile_dirs = [Path(d) for d in profile_dirs or []]
@@ -115,7 +117,24 @@ class Extract:
     def _load(self) -> None:
         plans = plan_profiles(self.root, self.profile_choices, self.profile_dirs)
         self.sources = merge_sources(discover(self.root, list(self.contract)), plans, self.root)
-        reader = ProfileReader(plans)
+        self._reader = ProfileReader(plans)
+        entry = cache.entry_for(self) if self.use_cache else None
+        if entry is not None and cache.restore(self, entry):
+            self.progress(f"re-opened unchanged extract from the cache ({entry})")
+        else:
+            self._read_all()
+            if entry is not None:
+                cache.save(self, entry)
+        for name in self.not_provided:
+            self._empty_table(name)
+
+    def define_in_place(self, name: str) -> None:
+        """The large table's view over its files, defined without scanning them."""
+        raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name), numbered=False)
+        build_typed(self.con, self.contract[name], raw, name, in_place=True)
+
+    def _read_all(self) -> None:
+        reader = self._reader
         with ThreadPoolExecutor(max_workers=1) as pool:
             # fingerprint the files while DuckDB reads them: hashing releases the GIL
             hashes = {f.path: pool.submit(sha256_of, f.path) for f in self.files}
@@ -139,8 +158,6 @@ class Extract:
                 self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
-        for name in self.not_provided:
-            self._empty_table(name)
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""
@@ -164,11 +181,12 @@ class Extract:
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,
-                 policy: Policy | str | Path | None = None, progress: Progress | None = None) -> Extract:
-    """Load an extract folder for an audit date (``as_of`` or ``period``)."""
+                 policy: Policy | str | Path | None = None, progress: Progress | None = None,
+                 cache: bool = True) -> Extract:
+    """Load an extract folder for an audit date (``as_of`` or ``period``); an unchanged one re-opens from the cache."""
     from .dates import as_of_for  # noqa: PLC0415
 
-    return Extract(data, as_of_for(period, as_of), policy, progress)
+    return Extract(data, as_of_for(period, as_of), policy, progress, cache=cache)
 
 
 __all__ = ["Extract", "open_extract", "InputError"]

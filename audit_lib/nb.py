@@ -39,7 +39,8 @@ class Run:
         """The loaded extract (for charts that need more than the findings)."""
         from .extract import Extract  # noqa: PLC0415
 
-        return Extract(self.data, self.as_of, self.policy)
+        # interactive use re-opens an unchanged extract from the cache; the monthly run (run_dir) never caches
+        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None)
 
     @cached_property
     def findings(self) -> pd.DataFrame:

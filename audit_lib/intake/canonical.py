@@ -117,12 +117,22 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
     )
     if in_place:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT *, _keyval AS _key FROM ({typed})")
+        define_clean_view(con, table)
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name}_typed AS {typed}")
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT * REPLACE (rowid + 1 AS _row), "
-            f"coalesce(_keyval, 'row:' || (rowid + 1)) AS _key FROM {table.name}_typed"
-        )
+        define_views(con, table, f"{table.name}_typed")
+
+
+def define_views(con: duckdb.DuckDBPyConnection, table: Table, typed: str) -> None:
+    """``<table>_all`` and ``<table>`` over a materialised typed table (here, or in the extract cache)."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT * REPLACE (rowid + 1 AS _row), "
+        f"coalesce(_keyval, 'row:' || (rowid + 1)) AS _key FROM {typed}"
+    )
+    define_clean_view(con, table)
+
+
+def define_clean_view(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     cols = ", ".join(f'"{c}"' for c in table.columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table.name} AS SELECT {cols} FROM {table.name}_all "

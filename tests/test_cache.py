@@ -1,0 +1,71 @@
+"""Re-opening an unchanged extract in the notebook API comes from the cache; any change reads afresh."""
+import os
+
+import pytest
+
+from audit_lib import open_extract, run_checks
+from conftest import write_extract
+
+TABLES = {
+    "persons": [{"person_id": "p1", "subject_type": "prospect", "collected_at": "2020-01-01"},
+                {"person_id": "", "subject_type": "prospect", "collected_at": "2026-01-01"}],
+    "connection_logs": [{"ts": "2024-01-05T10:00:00Z"}, {"ts": "2026-10-01T10:00:00Z"}],
+}
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("GDPR_AUDIT_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def opened(folder, messages):
+    return open_extract(folder, period="2026-10", progress=messages.append)
+
+
+def findings(ex):
+    return sorted(zip(run_checks(ex).findings["check_id"], run_checks(ex).findings["record_id"]))
+
+
+def test_an_unchanged_extract_reopens_from_the_cache_with_the_same_findings(tmp_path, cache_dir):
+    folder = write_extract(tmp_path / "x", TABLES)
+    first, second = [], []
+    with opened(folder, first) as ex:
+        expected, hashes = findings(ex), [f.sha256 for f in ex.files]
+    with opened(folder, second) as ex:
+        assert findings(ex) == expected
+        assert [f.sha256 for f in ex.files] == hashes
+        assert [f.rows for f in ex.files] == [2, 2]
+    assert not any("cache" in m for m in first)
+    assert any("re-opened unchanged extract from the cache" in m for m in second)
+    assert ("DQ-MISSING-REQUIRED", "row:2") in expected and ("RET-CONNECTION-LOG-1Y", "2024-01") in expected
+
+
+def test_a_changed_file_is_read_afresh(tmp_path, cache_dir):
+    folder = write_extract(tmp_path / "x", TABLES)
+    with opened(folder, []) as ex:
+        findings(ex)
+    path = folder / "persons.csv"
+    path.write_text(path.read_text() + "p3,lead,2019-01-01\n")
+    messages = []
+    with opened(folder, messages) as ex:
+        assert ("DQ-INVALID-VALUE", "p3") in findings(ex)
+    assert not any("cache" in m for m in messages)
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("GDPR_AUDIT_CACHE", "off")
+    folder = write_extract(tmp_path / "x", TABLES)
+    for _ in range(2):
+        messages = []
+        with opened(folder, messages) as ex:
+            findings(ex)
+        assert not any("cache" in m for m in messages)
+
+
+def test_the_command_line_never_uses_the_cache(tmp_path, cache_dir):
+    from audit_lib.cli import main
+
+    folder = write_extract(tmp_path / "x", TABLES)
+    assert main(["check", "--data", str(folder), "--period", "2026-10", "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert not cache_dir.exists() or not os.listdir(cache_dir)
