@@ -9,22 +9,11 @@ import pytest
 
 from audit_lib.contract import load_contract
 from audit_lib.sample import generate
+from conftest import CATALOGUE
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 TABLES = ["persons", "consents", "objections", "communications", "processing_activities", "recipients",
           "rights_requests", "breaches", "payments"]
-CATALOGUE = [
-    "RET-PROSPECT-3Y", "RET-FORMER-CUSTOMER-PROSPECTION", "RET-CUSTOMER-NOT-ARCHIVED",
-    "RET-CUSTOMER-ARCHIVE-EXPIRED", "RET-CONNECTION-LOG-1Y", "RET-ID-DOCUMENT", "RET-CARD-DATA",
-    "LB-NO-BASIS", "LB-PURPOSE-UNDECLARED", "LB-BASIS-MISMATCH", "LB-LI-NO-ASSESSMENT", "LB-ROPA-GAP",
-    "LB-SEND-NO-CONSENT", "LB-SEND-AFTER-WITHDRAWAL", "LB-SEND-AFTER-OBJECTION", "LB-CONSENT-NO-PROOF",
-    "TR-NO-SAFEGUARD", "TR-INVALID-SCC", "TR-NO-TIA", "TR-NO-DPA", "TR-UNDISCLOSED-DESTINATION",
-    "TR-UNDISCLOSED-RECIPIENT", "TR-REVIEW-OVERDUE",
-    "DSR-OVERDUE", "DSR-ERASURE-NOT-DONE", "DSR-OBJECTION-NOT-RECORDED", "DSR-WITHDRAWAL-NOT-RECORDED",
-    "BR-LATE-NOTIFICATION", "BR-SUBJECTS-NOT-INFORMED",
-    "SEC-CVV-STORED", "SEC-PAN-UNMASKED",
-    "DQ-DUPLICATE-KEY", "DQ-MISSING-REQUIRED", "DQ-INVALID-VALUE", "DQ-FUTURE-DATE", "DQ-ORPHAN-REFERENCE",
-]
 
 
 def _digests(folder: Path) -> dict[str, str]:
