@@ -20,10 +20,20 @@ def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, 
     with Extract(data, as_of, policy, progress) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
-        outputs = write_findings(results.findings, out)
+        outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
         manifest = build_manifest(extract, results.status, started, outputs, command)
         write_manifest(manifest, out)
     return results, manifest
+
+
+def _inventory_sheet(extract: Extract, results: Results) -> dict:
+    """The transfer inventory as a sheet of findings.xlsx: DPOs keep it in a spreadsheet."""
+    if "recipients" not in extract.provided:
+        return {}
+    from .insights.transfers import inventory  # noqa: PLC0415
+    from .nb import Run  # noqa: PLC0415
+
+    return {"transfer_inventory": inventory(Run.from_results(extract, results))}
 
 
 def summary_lines(results: Results, manifest: dict) -> list[str]:

@@ -59,6 +59,13 @@ class Run:
         status = self._results.status if self._results else {}
         return build_manifest(self.extract, status, dt.datetime.now(dt.timezone.utc), [], "notebook")
 
+    @classmethod
+    def from_results(cls, extract, results: Results) -> Run:
+        """A run over an extract already loaded and checked (the command line's)."""
+        run = cls(data=extract.root, as_of=extract.as_of, policy=extract.policy, _results=results)
+        run.__dict__.update(extract=extract, findings=results.findings)  # fill the cached properties
+        return run
+
     def status(self, check_id: str) -> str:
         """``ran`` or ``not_run`` (a table the check needs was not provided)."""
         return self.manifest.get("checks", {}).get(check_id, {}).get("status", "not_run")

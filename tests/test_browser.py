@@ -103,3 +103,15 @@ def test_every_report_page_works_offline_in_chromium(rendered, browser):
         assert drawn == charts, f"{path.name}: {drawn} of {charts} charts drawn"
         assert colours > 1, f"{path.name}: the screenshot is blank"
     assert any(p.name == "90_summary.html" for p in pages)
+
+
+def test_the_transfer_world_map_draws_its_countries_offline(rendered, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/*", lambda route, request: route.continue_() if request.url.startswith("file://") else route.abort())
+    page.goto((rendered / "04_transfers.html").as_uri(), wait_until="load")
+    # plotly draws a country only once it has the map outlines (embedded: no CDN is reachable here)
+    page.wait_for_function("() => document.querySelectorAll('.geo path.choroplethlocation').length > 0",
+                           timeout=30_000)
+    countries = page.evaluate("() => document.querySelectorAll('.geo path.choroplethlocation').length")
+    page.close()
+    assert countries >= (10 if HAS_SAMPLE else 1)

@@ -294,3 +294,22 @@ def test_inventory_when_recipients_are_not_provided(audit):
     assert insights.destinations(run).empty
     assert len(insights.world_map(run).data) == 1
     assert sum(sum(trace.x) for trace in insights.status_chart(run).data) == 0
+
+
+def test_the_inventory_is_a_sheet_of_findings_xlsx(tmp_path):
+    import openpyxl
+
+    from audit_lib.cli import main
+    from conftest import ROOT
+
+    out = tmp_path / "out"
+    assert main(["check", "--data", str(ROOT / "sample_data"), "--period", "2026-10", "--out", str(out), "--quiet"]) == 0
+    wb = openpyxl.load_workbook(out / "findings.xlsx", read_only=True)
+    assert wb.sheetnames == ["findings", "transfer_inventory"]
+    rows = list(wb["transfer_inventory"].iter_rows(values_only=True))
+    with open(ROOT / "sample_data" / "recipients.csv", encoding="utf-8") as f:
+        recipients = sum(1 for _ in f) - 1
+    assert rows[0][:3] == ("recipient_id", "name", "role")
+    assert len(rows) - 1 == recipients
+    us = [r for r in rows[1:] if r[3] == "US"]
+    assert us and all(r[rows[0].index("adequacy_decision")] for r in us)
