@@ -364,3 +364,13 @@ def test_consent_no_proof_granted_only(audit):
 def test_consent_checks_not_run_without_consents(audit, check_id):
     results = audit.all({"persons": [person("p1")], "communications": [send("s1")]})
     assert results.status[check_id]["status"] == "not_run"
+
+
+def test_objection_by_person_id_applies_without_the_persons_table(audit):
+    sends = [{"send_id": "s1", "person_id": "p1", "channel": "email", "purpose": "commercial",
+              "sent_at": "2026-05-02T10:00:00Z"},
+             {"send_id": "s2", "person_id": "p1", "channel": "email", "purpose": "commercial",
+              "sent_at": "2026-04-30T10:00:00Z"}]
+    objections = [{"objection_id": "o1", "person_id": "p1", "email": "", "scope": "email",
+                   "registered_at": "2026-05-01T10:00:00Z"}]
+    assert audit.ids("LB-SEND-AFTER-OBJECTION", {"communications": sends, "objections": objections}) == {"s1"}

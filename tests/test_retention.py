@@ -368,3 +368,10 @@ def test_log_cutoff_is_the_first_day_still_kept(audit):
     run = _run(audit, {"connection_logs": [log("2024-02-29T12:00:00")]}, as_of="2025-03-01")
     assert retention.log_cutoff(run) == dt.date(2024, 3, 1)
 
+
+
+def test_prospect_retention_runs_without_the_consents_table(audit):
+    # consents only extend the clock (retention_renewal); without them the persons are still judged
+    persons = [{"person_id": "p1", "subject_type": "prospect", "collected_at": "2023-10-30"},
+               {"person_id": "p2", "subject_type": "prospect", "collected_at": "2023-10-31"}]
+    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons}) == {"p1"}
