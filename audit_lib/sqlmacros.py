@@ -24,6 +24,7 @@ CREATE OR REPLACE MACRO ts_has_offset(s) AS (
                         OR s[-3:-3] IN ('+', '-')));
 CREATE OR REPLACE MACRO parse_ts(s) AS (
     CASE WHEN s IS NULL THEN NULL
+         WHEN ends_with(s, 'Z') AND length(s) > 10 THEN try_cast(s AS TIMESTAMPTZ)  -- the common UTC form, first
          WHEN ts_has_offset(s) THEN try_cast(s AS TIMESTAMPTZ)
          WHEN s[1:1] = ' ' OR s[-1:] = ' ' THEN (
               CASE WHEN ts_has_offset(trim(s)) THEN try_cast(trim(s) AS TIMESTAMPTZ)

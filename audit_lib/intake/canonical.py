@@ -50,7 +50,9 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
         return _raw(col.name) if raw_type == "BOOLEAN" else f"parse_bool({text})"
     if col.type == "enum":
         values = ", ".join(f"'{v}'" for v in col.values)
-        return f"CASE WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END"
+        # exact canonical values take the fast path; only the others are trimmed and lower-cased
+        return (f"CASE WHEN {text} IN ({values}) THEN {text} "
+                f"WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END")
     if col.type == "country":
         return f"(SELECT a.code FROM ref_country_alias a WHERE a.alias = lower(trim({text})))"
     if col.type == "list":
@@ -129,13 +131,14 @@ def define_views(con: duckdb.DuckDBPyConnection, table: Table, typed: str) -> No
         f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT * REPLACE (rowid + 1 AS _row), "
         f"coalesce(_keyval, 'row:' || (rowid + 1)) AS _key FROM {typed}"
     )
-    define_clean_view(con, table)
+    define_clean_view(con, table, typed)
 
 
-def define_clean_view(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+def define_clean_view(con: duckdb.DuckDBPyConnection, table: Table, source: str | None = None) -> None:
+    """``<table>``: the rows without a data-quality problem (read straight from the typed table)."""
     cols = ", ".join(f'"{c}"' for c in table.columns)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {table.name} AS SELECT {cols} FROM {table.name}_all "
+        f"CREATE OR REPLACE TEMP VIEW {table.name} AS SELECT {cols} FROM {source or table.name + '_all'} "
         f"WHERE _missing = '' AND _invalid = '' AND _future = ''"
     )
 
