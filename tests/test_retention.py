@@ -375,3 +375,20 @@ def test_prospect_retention_runs_without_the_consents_table(audit):
     persons = [{"person_id": "p1", "subject_type": "prospect", "collected_at": "2023-10-30"},
                {"person_id": "p2", "subject_type": "prospect", "collected_at": "2023-10-31"}]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons}) == {"p1"}
+
+
+def test_days_from_deadline_is_counted_in_sql_and_agrees_with_the_timeline(audit):
+    from audit_lib.insights import retention
+    persons = [prospect("p1", "2023-10-31"), prospect("p2", "2023-10-30"), prospect("p3", "2023-10-30"),
+               customer("c1", "2023-10-30")]
+    run = _run(audit, {"persons": persons, "consents": NO_CONSENTS})
+    days = retention.days_from_deadline(run)
+    line = retention.timeline(run)
+    expected = line.groupby(["check_id", "days_past"]).size().rename("records").reset_index()
+    assert set(zip(days["check_id"], days["days_past"], days["records"])) == set(
+        zip(expected["check_id"], expected["days_past"], expected["records"]))
+    assert set(zip(days["check_id"], days["days_past"], days["records"])) >= {
+        ("RET-PROSPECT-3Y", 0, 1), ("RET-PROSPECT-3Y", 1, 2)}
+    summary = retention.summary(run).set_index("check")
+    assert summary.loc["RET-PROSPECT-3Y", "records"] == 2
+    assert summary.loc["RET-PROSPECT-3Y", "median days past deadline"] == 1

@@ -100,23 +100,22 @@ def requests_by_month_chart(run) -> go.Figure:
 
 
 def answer_time_chart(run) -> go.Figure:
-    """Each request: days from receipt to answer (or to the audit date if open) against its deadline.
+    """Requests counted by days from their deadline to the answer (or to the audit date if still open).
 
-    The y axis is days after the deadline: 0 is the deadline itself, above 0 is late.
+    0 is the deadline itself, right of the line is late. Counted per day and status, so the chart's
+    size does not grow with the number of requests.
     """
     frame = requests(run)
+    title = "Days from the deadline to the answer (right of the line: late)"
     if frame.empty:
-        return _empty_figure(go.Figure(layout={"title": "Days to answer, measured against each request's deadline"}),
-                             "No rights request in the extract")
-    frame["received"] = frame["received"].dt.strftime("%Y-%m-%d")
-    frame["deadline"] = frame["deadline"].dt.strftime("%Y-%m-%d")
-    fig = px.scatter(frame, x="received", y="days_after_deadline", color="type", symbol="status",
-                     hover_data=["request_id", "deadline", "days_taken", "days_allowed", "status"],
-                     title="Days to answer, measured against each request's deadline",
-                     labels={"received": "date received", "days_after_deadline": "days after the deadline (0 = deadline)",
-                             "type": "type of request", "status": "status"})
-    fig.add_hline(y=0, line_dash="dash", line_color="firebrick", annotation_text="deadline",
-                  annotation_position="top left")
+        return _empty_figure(go.Figure(layout={"title": title}), "No rights request in the extract")
+    counts = frame.groupby(["days_after_deadline", "status"], as_index=False).size().rename(columns={"size": "requests"})
+    fig = px.bar(counts, x="days_after_deadline", y="requests", color="status", barmode="stack", title=title,
+                 labels={"days_after_deadline": "days after the deadline (0 = the deadline)", "status": ""},
+                 color_discrete_map={"answered in time": "#7f8c8d", "open": "#95a5a6",
+                                     "answered late": "#c0392b", "open, overdue": "#e67e22"})
+    fig.add_vline(x=0.5, line_dash="dash", line_color="firebrick")
+    fig.add_annotation(x=0.5, y=1.02, xref="x", yref="paper", text="deadline", showarrow=False)
     return fig
 
 
