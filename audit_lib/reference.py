@@ -27,7 +27,8 @@ _DATE = "date32[pyarrow]"
 @cache
 def _load(filename: str) -> dict[str, Any]:
     path = resources.files("audit_lib").joinpath("data", "reference", filename)
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    # the C loader when PyYAML has it: the M49 table is large and read on every run
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _to_date(value: Any) -> dt.date | None:
