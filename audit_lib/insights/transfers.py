@@ -125,7 +125,7 @@ def inventory(run) -> pd.DataFrame:
 
     found = run.of(*_transfer_ids())
     by_record = found.groupby("record_id")["check_id"].agg(lambda ids: "; ".join(sorted(set(ids))))
-    inv["findings"] = inv["recipient_id"].map(by_record).fillna("")
+    inv["findings"] = [by_record.get(r, "") for r in inv["recipient_id"]]
     inv.loc[inv["dq_problem"].astype(bool), "findings"] = ""  # DQ rows are judged by no TR-* check
     return inv[COLUMNS].fillna("").reset_index(drop=True)
 
