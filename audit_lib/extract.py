@@ -130,7 +130,7 @@ class Extract:
 
     def define_in_place(self, name: str) -> None:
         """The large table's view over its files, defined without scanning them."""
-        raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name), numbered=False)
+        raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
         build_typed(self.con, self.contract[name], raw, name, in_place=True)
 
     def _read_all(self) -> None:
@@ -142,7 +142,7 @@ class Extract:
                 size = sum(f.size for f in source.files)
                 self.progress(f"loading {name} ({len(source.files)} file(s), {size / 1e6:.1f} MB)")
                 aggregate = self.contract[name].aggregate is not None
-                raw = reader.read(self.con, name, source, Path(self._tmp.name), numbered=not aggregate)
+                raw = reader.read(self.con, name, source, Path(self._tmp.name))
                 # the large table stays a view over its files when it can: one scan makes its summary
                 in_place = aggregate and self.con.execute(
                     "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0] > 0
@@ -154,7 +154,7 @@ class Extract:
                     if table.aggregate:
                         build_daily_summary(self.con, table)
 
-                scan_errors(self.con, source, Path(self._tmp.name), not aggregate, build)
+                scan_errors(self.con, source, Path(self._tmp.name), build)
                 self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()

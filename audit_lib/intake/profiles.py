@@ -320,15 +320,14 @@ class ProfileReader:
         self.loaded: set[str] = set()
         self._n = 0
 
-    def read(self, con: duckdb.DuckDBPyConnection, table: str, source: TableSource, workdir: Path,
-             numbered: bool = True) -> str:
+    def read(self, con: duckdb.DuckDBPyConnection, table: str, source: TableSource, workdir: Path) -> str:
         """Create ``raw_<table>`` (text columns + ``_row``) and return its name."""
         canonical = [f for f in source.files if f.profile == "canonical"]
         default_clf = [f for f in source.files if f.profile == CLF_DEFAULT and f.format == "clf"
                        and not any(f in p.files for p in self.plans)]
         parts: list[str] = []
         if canonical:
-            raw = read_table(con, TableSource(table, source.format, canonical), workdir, numbered)
+            raw = read_table(con, TableSource(table, source.format, canonical), workdir)
             if not default_clf and not self._contributions(table):
                 self.loaded.add(table)
                 return raw

@@ -85,10 +85,10 @@ def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
     return target
 
 
-def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Path, numbered: bool = True) -> str:
+def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Path) -> str:
     """Create ``raw_<table>`` from the table's files; returns the relation name.
 
-    ``numbered=False``: the large, aggregated table, which stays a view that DuckDB scans in place.
+    CSV files become a view (scanned once, when the typed table or the daily summary is made).
     """
     reader = {"csv": _read_csv, "parquet": _read_parquet, "xlsx": _read_xlsx, "jsonl": _read_jsonl}.get(source.format)
     if reader is None:
@@ -96,14 +96,11 @@ def read_table(con: duckdb.DuckDBPyConnection, source: TableSource, workdir: Pat
 
         reader = read_clf
     name = f"raw_{source.table}"
-    if source.format == "csv":
-        _read_csv(con, source, name, workdir, numbered)
-        return name
     reader(con, source, name, workdir)
     return name
 
 
-def _read_csv(con, source: TableSource, name: str, workdir: Path, numbered: bool = True) -> None:
+def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
     """A view over the table's CSV files (one ``read_csv`` per separator and header), scanned once later.
 
     Files are grouped so DuckDB reads them in one parallel scan; ``_file`` tells which file a row came
@@ -134,7 +131,7 @@ def _read_csv(con, source: TableSource, name: str, workdir: Path, numbered: bool
     )
 
 
-def scan_errors(con, source: TableSource, workdir: Path, numbered: bool, build) -> None:
+def scan_errors(con, source: TableSource, workdir: Path, build) -> None:
     """Run ``build`` (the first scan of a CSV view); a bad file stops with one line naming it.
 
     A file whose first 64 KB looked like UTF-8 but whose later bytes are not is re-read as cp1252.
@@ -150,7 +147,7 @@ def scan_errors(con, source: TableSource, workdir: Path, numbered: bool, build) 
             bad = _file_of(msg, source)
             if bad is not None and "not utf-8 encoded" in msg and bad.encoding != "cp1252":
                 bad.encoding = "cp1252"
-                _read_csv(con, source, f"raw_{source.table}", workdir, numbered)
+                _read_csv(con, source, f"raw_{source.table}", workdir)
                 continue
             where = bad.path if bad else source.files[0].path.parent
             raise InputError(f"{where}: unreadable CSV ({_csv_problem(msg)})") from None
