@@ -41,3 +41,32 @@ def test_the_sample_matches_its_answer_key(check_id, findings, key):
 
 def test_the_answer_key_holds_nothing_the_catalogue_does_not_declare(key):
     assert set(key) <= {c.id for c in load_checks()}
+
+
+def test_no_value_of_a_personal_data_column_reaches_the_findings(tmp_path):
+    """Every value of a column the contract marks as personal data (names, e-mails, phones, addresses,
+    IPs, card numbers) is absent from the findings files: as a whole cell anywhere, and inside any text
+    when it is an e-mail or number-like. (Recipients' company names may legitimately contain a surname.)"""
+    import openpyxl
+
+    from audit_lib.contract import load_contract
+
+    out = tmp_path / "out"
+    assert main(["check", "--data", str(SAMPLE), "--period", "2026-10", "--out", str(out), "--quiet"]) == 0
+    with open(out / "findings.csv", encoding="utf-8") as f:
+        cells = {v for row in csv.reader(f) for v in row}
+    wb = openpyxl.load_workbook(out / "findings.xlsx", read_only=True)
+    cells |= {str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None}
+    text = "\n".join(cells) + (out / "manifest.json").read_text(encoding="utf-8")
+    leaked = set()
+    for name, table in load_contract().items():
+        path = SAMPLE / f"{name}.csv"
+        if not path.exists() or not table.pii_columns:
+            continue
+        with open(path, encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                for value in (row.get(c) or "" for c in table.pii_columns):
+                    identifying = "@" in value or sum(ch.isdigit() for ch in value) >= 6
+                    if value and (value in cells or (identifying and value in text)):
+                        leaked.add(value)
+    assert leaked == set()
