@@ -1,7 +1,8 @@
 """Read one table's files into a DuckDB relation of text columns (or native Parquet types).
 
 Every reader leaves a relation named ``raw_<table>`` with lower-cased column names and a ``_row``
-column (1-based data row, counted across the table's files in name order). Input files are only
+column: NULL for CSV and Parquet (the typed table's rowid numbers their rows, in file order), a
+1-based data row for XLSX and JSON Lines (which source profiles also read). Input files are only
 ever opened for reading; a cp1252 CSV is transcoded to a temporary UTF-8 copy, never in place.
 """
 from __future__ import annotations
