@@ -79,7 +79,8 @@ def index_html(run: Run, titles: dict[str, str], reports_root: Path) -> str:
     changes = summary.lifecycle_counts(run, reports_root)
     by_status = dict(zip(changes["status"], changes["findings"]))
     tiles = [("Findings", len(f)), ("High severity", int((f["severity"] == "high").sum())),
-             ("New", by_status["new"]), ("Still open", by_status["still open"]), ("Resolved", by_status["resolved"])]
+             ("New", by_status["new"]), ("Still open", by_status["still open"]), ("Resolved", by_status["resolved"]),
+             ("Not checked this month", by_status["not checked"])]
     since = changes["since"].iloc[0]
     links = "".join(f"<li><a href='{_e(stem)}.html'>{_e(title)}</a></li>" for stem, title in titles.items())
     downloads = "".join(f"<li><a href='{n}'>{n}</a></li>" for n in
@@ -90,6 +91,7 @@ def index_html(run: Run, titles: dict[str, str], reports_root: Path) -> str:
 <title>{_e(title)}</title><style>{CSS}</style></head>
 <body class="audit-report"><main>
 <h1>{_e(title)}</h1>
+{summary.coverage_warning_html(run, reports_root)}
 <p>Situation on <b>{run.as_of:%d %B %Y}</b> (period {run.as_of:%Y-%m}), compared with {_e(since)}.
 Each finding is a record that does not follow a rule of the company's own privacy policy.</p>
 <div class="tiles">{''.join(f"<div class='tile'><b>{v:,}</b>{_e(k)}</div>" for k, v in tiles)}</div>

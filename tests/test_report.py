@@ -184,7 +184,7 @@ def test_lifecycle_new_still_open_resolved_against_the_previous_period(two_perio
     out, extract = two_periods
     run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
     counts = summary.lifecycle_counts(run, out)
-    assert dict(zip(counts["status"], counts["findings"])) == {"new": 1, "still open": 3, "resolved": 1}
+    assert dict(zip(counts["status"], counts["findings"])) == {"new": 1, "still open": 3, "resolved": 1, "not checked": 0}
     assert set(counts["since"]) == {"2026-09"}
     life = summary.lifecycle(run, out)
     assert set(life.loc[life["status"] == "new", "record_id"]) == {"p4"}
@@ -207,7 +207,7 @@ def test_first_period_has_every_finding_new(two_periods):
     out, _ = two_periods
     run = Run(data=out, as_of=dt.date(2026, 9, 30), policy=load_policy(), run_dir=out / "2026-09")
     counts = summary.lifecycle_counts(run, out)
-    assert dict(zip(counts["status"], counts["findings"])) == {"new": 4, "still open": 0, "resolved": 0}
+    assert dict(zip(counts["status"], counts["findings"])) == {"new": 4, "still open": 0, "resolved": 0, "not checked": 0}
 
 
 def test_traffic_light_per_section(two_periods):

@@ -8,6 +8,7 @@ re-rendering an old month gives the same page.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -36,7 +37,9 @@ AREA_NAMES = {
     "data_quality": "Quality of the records",
 }
 LIGHT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "grey": "#9e9e9e"}
-LIFECYCLE = ["new", "still open", "resolved"]
+LIFECYCLE = ["new", "still open", "resolved", "not checked"]
+# Checks whose record is a period (a month of connection logs): followed from month to month as one problem.
+FOLLOWED_BY_CHECK = {"RET-CONNECTION-LOG-1Y"}
 PERIOD = re.compile(r"^\d{4}-\d{2}$")
 _REF = re.compile(r"§\s*(\d+(?:\.\d+)*)")
 
@@ -158,25 +161,68 @@ def previous_period(run: Run, reports_root: str | Path) -> str:
     return earlier[-1][0] if earlier else ""
 
 
-def lifecycle(run: Run, reports_root: str | Path) -> pd.DataFrame:
-    """Each finding of this run and of the previous period, with status new / still open / resolved.
+def _previous_manifest(run: Run, reports_root: str | Path) -> dict:
+    earlier = earlier_periods(run, reports_root)
+    path = earlier[-1][1].parent / "manifest.json" if earlier else None
+    return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
 
-    Findings are followed by ``finding_id`` (stable for the same check and record). Without a previous
-    period every finding is new.
+
+def coverage_lost(run: Run, reports_root: str | Path) -> dict[str, list[str]]:
+    """Tables provided and checks run in the previous period that are missing in this one.
+
+    ``{"tables": [...], "checks": [...]}`` (both empty for a first report or an unchanged scope): a
+    smaller extract must not read as progress.
+    """
+    before = _previous_manifest(run, reports_root)
+    tables_before = set(before.get("tables_provided", []))
+    tables_now = set(run.manifest.get("tables_provided", []))
+    ran_before = {c for c, s in before.get("checks", {}).items() if s.get("status") == "ran"}
+    return {"tables": sorted(tables_before - tables_now),
+            "checks": sorted(c for c in ran_before if run.status(c) != "ran")}
+
+
+def coverage_warning_html(run: Run, reports_root: str | Path) -> str:
+    """A warning for the top of the landing page when less was checked than in the previous period."""
+    lost = coverage_lost(run, reports_root)
+    if not lost["tables"] and not lost["checks"]:
+        return ""
+    since = previous_period(run, reports_root)
+    tables = ", ".join(lost["tables"]) or "none"
+    return (f"<div class='warning' role='alert'><b>Less was checked than in {_e(since)}.</b> "
+            f"Records not provided this time: {_e(tables)}. {len(lost['checks'])} check(s) that ran in "
+            f"{_e(since)} could not run: {_e(', '.join(lost['checks']))}. Their earlier findings are shown as "
+            f"<i>not checked</i>, not as resolved.</div>")
+
+
+def problem_key(check_id: str, finding_id: str) -> str:
+    """What a finding is followed by from month to month: its id, or its check for checks listed in
+    ``FOLLOWED_BY_CHECK`` (a connection-log month is one problem that moves, not one new and one resolved)."""
+    return f"check:{check_id}" if check_id in FOLLOWED_BY_CHECK else finding_id
+
+
+def lifecycle(run: Run, reports_root: str | Path) -> pd.DataFrame:
+    """Each finding of this run and of the previous period: new / still open / resolved / not checked.
+
+    Findings are followed by ``finding_id`` (stable for the same check and record), or by check for
+    ``FOLLOWED_BY_CHECK``. A previous finding that is gone counts as *resolved* only when its check ran
+    this period; otherwise it is *not checked* (the table was not provided, so nothing is known).
+    Without a previous period every finding is new.
     """
     cols = ["finding_id", "check_id", "severity", "record_id"]
     now = run.findings[cols].astype("string")
     earlier = earlier_periods(run, reports_root)
     before = pd.read_parquet(earlier[-1][1], columns=cols).astype("string") if earlier else now.iloc[0:0]
-    known = set(before["finding_id"])
-    current = set(now["finding_id"])
-    now = now.assign(status=["still open" if f in known else "new" for f in now["finding_id"]])
-    gone = before[~before["finding_id"].isin(current)].assign(status="resolved")
+    known = {problem_key(c, f) for c, f in zip(before["check_id"], before["finding_id"])}
+    current = {problem_key(c, f) for c, f in zip(now["check_id"], now["finding_id"])}
+    now = now.assign(status=["still open" if problem_key(c, f) in known else "new"
+                             for c, f in zip(now["check_id"], now["finding_id"])])
+    gone = before[[problem_key(c, f) not in current for c, f in zip(before["check_id"], before["finding_id"])]]
+    gone = gone.assign(status=["resolved" if run.status(c) == "ran" else "not checked" for c in gone["check_id"]])
     return pd.concat([now, gone], ignore_index=True)
 
 
 def lifecycle_counts(run: Run, reports_root: str | Path) -> pd.DataFrame:
-    """Number of findings new, still open and resolved since the previous period."""
+    """Number of findings new, still open, resolved and not checked since the previous period."""
     life = lifecycle(run, reports_root)
     counts = life["status"].value_counts().reindex(LIFECYCLE, fill_value=0)
     prev = previous_period(run, reports_root) or "none (first report)"
