@@ -10,6 +10,7 @@ from .extract import Extract
 from .findings import write_findings
 from .manifest import build_manifest, write_manifest
 from .run import AREA_ORDER, Results, run_checks
+from .triage import load_register, load_owners, register_path, write_template
 
 
 def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, quiet: bool = False,
@@ -17,13 +18,31 @@ def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, 
     """Run the whole audit and write findings.{csv,parquet,xlsx} and manifest.json into ``out``."""
     started = dt.datetime.now(dt.timezone.utc)
     progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    triage = register_evidence(Path(data))  # a bad register row stops the run before anything is written
     with Extract(data, as_of, policy, progress) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
+        outputs.append(write_template(results.findings, Path(data), out))
         manifest = build_manifest(extract, results.status, started, outputs, command)
+        manifest["triage"] = triage
         write_manifest(manifest, out)
     return results, manifest
+
+
+def register_evidence(data: Path) -> dict:
+    """The triage register and owners file used (absolute path, SHA-256, entries); validated here, so a bad
+    row stops the run before any report is written."""
+    from .intake.sources import sha256_of  # noqa: PLC0415
+
+    path = register_path(data)
+    decisions = load_register(data)
+    load_owners(data)
+    owners = data / "owners.yaml"
+    return {"register": ({"path": str(path.resolve()), "sha256": sha256_of(path), "entries": len(decisions)}
+                         if path else None),
+            "owners": ({"path": str(owners.resolve()), "sha256": sha256_of(owners)} if owners.is_file()
+                       else "shipped default")}
 
 
 def _inventory_sheet(extract: Extract, results: Results) -> dict:

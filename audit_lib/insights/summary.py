@@ -7,6 +7,7 @@ re-rendering an old month gives the same page.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.express as px
 
+from .. import triage
 from ..checks import load_checks
 from ..dates import period_of
 from ..nb import Run, resolve, table
@@ -66,9 +68,10 @@ def traffic_lights(run: Run, by: str = "section") -> pd.DataFrame:
     """One row per policy section (``by="section"``) or area: light, findings per severity, checks run.
 
     red = a high-severity finding; amber = only medium or low ones; green = checks ran, none found;
-    grey = no check of it could run (a table was not provided).
+    grey = no check of it could run (a table was not provided). Accepted risks and false positives of the
+    triage register do not count (they are not open).
     """
-    findings = run.findings
+    findings = open_findings(run)
     rows = []
     groups = ({**SECTIONS, **OTHER_SECTIONS} if by == "section" else AREA_NAMES)
     for key, name in groups.items():
@@ -106,8 +109,8 @@ def lights_html(run: Run, by: str = "section") -> str:
 
 
 def by_area_severity(run: Run) -> pd.DataFrame:
-    """Findings and records per area and severity (every area and severity present, zeros included)."""
-    f = run.findings
+    """Open findings and records per area and severity (every area and severity present, zeros included)."""
+    f = open_findings(run)
     grid = pd.MultiIndex.from_product([AREA_ORDER, SEVERITY_ORDER], names=["area", "severity"])
     counts = f.groupby(["area", "severity"]).agg(findings=("finding_id", "size"), records=("count", "sum"))
     out = counts.reindex(grid, fill_value=0).reset_index()
@@ -295,3 +298,100 @@ def evidence_html(run: Run) -> str:
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+# --- owners, due dates and the triage register -------------------------------------------------------
+
+TRIAGE_WORDS = {"open": "open", "in_remediation": "in remediation", "reopened": "reopened (acceptance expired)",
+                "accepted_risk": "accepted risk", "false_positive": "false positive"}
+
+
+def first_seen(run: Run, reports_root: str | Path) -> pd.Series:
+    """Per finding_id of this run: the audit date of the earliest rendered period that had it (or this run's).
+
+    Findings of ``FOLLOWED_BY_CHECK`` checks are aged by their check (the problem, not the month).
+    """
+    seen: dict[str, dt.date] = {}
+    for _, path in earlier_periods(run, reports_root):
+        manifest = path.parent / "manifest.json"
+        as_of = (dt.date.fromisoformat(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
+                 if manifest.exists() else None)
+        if as_of is None:
+            continue
+        old = pd.read_parquet(path, columns=["finding_id", "check_id"])
+        for c, f in zip(old["check_id"], old["finding_id"]):
+            seen.setdefault(problem_key(c, f), as_of)
+    f = run.findings
+    return pd.Series([seen.get(problem_key(c, i), run.as_of) for c, i in zip(f["check_id"], f["finding_id"])],
+                     index=f["finding_id"].to_numpy(), dtype=object)
+
+
+def working_register(run: Run, reports_root: str | Path = "") -> pd.DataFrame:
+    """Every finding with its triage state, owner, due date, first seen and whether it is open or overdue.
+
+    The register (``triage.csv`` beside the extract) and ``owners.yaml`` are read from the run's data folder.
+    """
+    cache = run.__dict__.setdefault("_registers", {})
+    key = str(reports_root)
+    if key not in cache:
+        seen = first_seen(run, reports_root) if reports_root else None
+        cache[key] = triage.decide(run.findings, triage.load_register(run.data), triage.load_owners(run.data),
+                                   run.as_of, seen)
+    return cache[key]
+
+
+def open_findings(run: Run) -> pd.DataFrame:
+    """The findings still to act on: accepted risks and false positives (not expired) left out."""
+    reg = working_register(run)
+    return run.findings[reg["is_open"].to_numpy()]
+
+
+def triage_counts(run: Run, reports_root: str | Path = "") -> dict[str, int]:
+    """Findings per triage state (every state present, zeros included)."""
+    reg = working_register(run, reports_root)
+    counts = reg["triage"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in TRIAGE_WORDS}
+
+
+def _titles() -> dict[str, str]:
+    return {c.id: c.title for c in load_checks()}
+
+
+def _register_view(reg: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    titles = _titles()
+    return pd.DataFrame({
+        "severity": reg["severity"], "problem": reg["check_id"].map(titles).fillna(""), "check": reg["check_id"],
+        "record": reg["record_id"], "owner": reg["owner"], "due": [d.isoformat() for d in reg["due"]],
+        "first seen": [d.isoformat() for d in reg["first_seen"]],
+        "days open": [(as_of - d).days for d in reg["first_seen"]],
+        "status": reg["triage"].map(TRIAGE_WORDS)})
+
+
+def act_first(run: Run, reports_root: str | Path, n: int = 10) -> pd.DataFrame:
+    """The open findings to act on first: by severity, then the oldest first, then the earliest due date."""
+    reg = working_register(run, reports_root)
+    reg = reg[reg["is_open"]]
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    reg = reg.assign(_r=reg["severity"].map(rank)).sort_values(["_r", "first_seen", "due", "check_id", "record_id"])
+    return _register_view(reg.head(n), run.as_of).reset_index(drop=True)
+
+
+def overdue(run: Run, reports_root: str | Path) -> pd.DataFrame:
+    """Open findings past their due date, the longest overdue first."""
+    reg = working_register(run, reports_root)
+    reg = reg[reg["overdue"]].sort_values(["due", "check_id", "record_id"])
+    view = _register_view(reg, run.as_of)
+    view.insert(6, "days overdue", [(run.as_of - d).days for d in reg["due"]])
+    return view.reset_index(drop=True)
+
+
+def decided_apart(run: Run, reports_root: str | Path) -> pd.DataFrame:
+    """Accepted risks and false positives: not counted as open, shown with who decided and until when."""
+    reg = working_register(run, reports_root)
+    reg = reg[reg["triage"].isin(triage.CLOSED_STATES)].sort_values(["triage", "check_id", "record_id"])
+    titles = _titles()
+    return pd.DataFrame({
+        "status": reg["triage"].map(TRIAGE_WORDS), "problem": reg["check_id"].map(titles).fillna(""),
+        "check": reg["check_id"], "record": reg["record_id"], "reason": reg["triage_reason"],
+        "decided by": reg["decided_by"],
+        "until": [d.isoformat() if isinstance(d, dt.date) else "" for d in reg["expires"]]}).reset_index(drop=True)
