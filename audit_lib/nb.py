@@ -6,7 +6,6 @@ escapes text from the extracts and embeds plotly.js once per notebook (reports w
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +15,7 @@ import pandas as pd
 
 from .checks import load_checks
 from .policy import Policy, load_policy
+from .htmlsafe import escape as _e
 from .run import Results, check_by_id, run_checks
 
 _PLOTLY_EMBEDDED = False
@@ -160,6 +160,3 @@ def display_html(fragment: str) -> None:
 
     display(HTML(fragment))
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)

@@ -6,10 +6,10 @@ MathJax and Mermaid, and plotly.js is embedded by the notebooks themselves (once
 from __future__ import annotations
 
 import datetime as dt
-import html
 from pathlib import Path
 
 import nbformat
+from markupsafe import Markup
 
 from .nb import Run
 from .policy import load_policy
@@ -32,7 +32,9 @@ def write_html(folder: Path, executed: list[Path], data: Path, as_of: dt.date, p
         pages.append(page)
     index = folder / "index.html"
     index.write_text(index_html(run, titles, reports_root), encoding="utf-8")
-    return [index, *pages]
+    appendix = folder / "evidence.html"
+    appendix.write_text(evidence_page(run), encoding="utf-8")
+    return [index, appendix, *pages]
 
 
 def title_of(nb, default: str) -> str:
@@ -71,44 +73,47 @@ def footer(run: Run) -> str:
             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
 
 
-def index_html(run: Run, titles: dict[str, str], reports_root: Path) -> str:
-    """The landing page: period, traffic lights per section and area, what changed, links, evidence."""
-    from .insights import summary  # noqa: PLC0415
+def _landing(name: str, **context) -> str:
+    """Render a landing template (``templates/landing``), autoescaped; HTML fragments are passed as Markup."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: PLC0415
 
-    f = run.findings
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES / "landing")), autoescape=select_autoescape(["j2", "html"]),
+                      keep_trailing_newline=True)
+    return env.get_template(name).render(css=Markup(CSS), **context)
+
+
+def index_html(run: Run, titles: dict[str, str], reports_root: Path) -> str:
+    """The landing page: coverage warning, act first, overdue, traffic lights, what changed, links."""
+    from .insights import summary  # noqa: PLC0415
+    from .nb import table  # noqa: PLC0415
+
     changes = summary.lifecycle_counts(run, reports_root)
     by_status = dict(zip(changes["status"], changes["findings"]))
-    tiles = [("Findings", len(f)), ("High severity", int((f["severity"] == "high").sum())),
-             ("New", by_status["new"]), ("Still open", by_status["still open"]), ("Resolved", by_status["resolved"]),
-             ("Not checked this month", by_status["not checked"])]
-    since = changes["since"].iloc[0]
-    links = "".join(f"<li><a href='{_e(stem)}.html'>{_e(title)}</a></li>" for stem, title in titles.items())
-    downloads = "".join(f"<li><a href='{n}'>{n}</a></li>" for n in
-                        ("findings.xlsx", "findings.csv", "findings.parquet", "manifest.json"))
-    title = f"GDPR audit against our privacy policy · {run.as_of:%B %Y}"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title><style>{CSS}</style></head>
-<body class="audit-report"><main>
-<h1>{_e(title)}</h1>
-{summary.coverage_warning_html(run, reports_root)}
-<p>Situation on <b>{run.as_of:%d %B %Y}</b> (period {run.as_of:%Y-%m}), compared with {_e(since)}.
-Each finding is a record that does not follow a rule of the company's own privacy policy.</p>
-<div class="tiles">{''.join(f"<div class='tile'><b>{v:,}</b>{_e(k)}</div>" for k, v in tiles)}</div>
-<h2>Where we stand, per section of the privacy policy</h2>
-<p class="note">Red: at least one high-severity finding. Amber: only medium or low findings. Green: checked, nothing found.
-Grey: could not be checked because the records were not provided.</p>
-{summary.lights_html(run, "section")}
-<h2>Per area</h2>
-{summary.lights_html(run, "area")}
-<h2>Reports</h2>
-<ol>{links}</ol>
-<p>Full lists for remediation teams: </p><ul>{downloads}</ul>
-<h2>Evidence: what these figures come from</h2>
-{summary.evidence_html(run)}
-</main><footer class="audit-footer">{_e(footer(run))}</footer></body></html>
-"""
+    triage = summary.triage_counts(run, reports_root)
+    reg = summary.working_register(run, reports_root)
+    open_reg = reg[reg["is_open"]]
+    tiles = [("Open findings", len(open_reg)), ("High severity, open", int((open_reg["severity"] == "high").sum())),
+             ("Overdue", int(reg["overdue"].sum())), ("New", by_status["new"]), ("Still open", by_status["still open"]),
+             ("Resolved", by_status["resolved"]), ("Not checked this month", by_status["not checked"]),
+             ("Accepted risk", triage["accepted_risk"]), ("False positive", triage["false_positive"])]
+    act, late = summary.act_first(run, reports_root), summary.overdue(run, reports_root)
+    changed, apart = summary.what_changed(run, reports_root), summary.decided_apart(run, reports_root)
+    return _landing(
+        "index.html.j2", title=f"GDPR audit against our privacy policy · {run.as_of:%B %Y}",
+        as_of_long=f"{run.as_of:%d %B %Y}", period=f"{run.as_of:%Y-%m}", since=changes["since"].iloc[0],
+        tiles=tiles, coverage_warning=Markup(summary.coverage_warning_html(run, reports_root)),
+        act_first=Markup(table(act)), act_first_rows=len(act), overdue=Markup(table(late, max_rows=50)),
+        overdue_rows=len(late), lights_section=Markup(summary.lights_html(run, "section")),
+        lights_area=Markup(summary.lights_html(run, "area")), changed=Markup(table(changed)),
+        changed_rows=len(changed), apart=Markup(table(apart)), apart_rows=len(apart), links=list(titles.items()),
+        downloads=["findings.xlsx", "findings.csv", "findings.parquet", "triage_template.csv", "manifest.json"],
+        footer=footer(run))
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def evidence_page(run: Run) -> str:
+    """The appendix: every input with its SHA-256, the policy's, the register's, the absolute data folder."""
+    from .insights import summary  # noqa: PLC0415
+
+    return _landing("evidence.html.j2", title=f"Evidence · GDPR audit {run.as_of:%B %Y}",
+                    heading=f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
+                    evidence=Markup(summary.evidence_html(run)), footer=footer(run))

@@ -88,7 +88,8 @@ def html_files(folder: Path) -> list[Path]:
 
 def test_period_folder_layout(period):
     folder, _ = period
-    expected = {"index.html", "findings.csv", "findings.parquet", "findings.xlsx", "manifest.json"}
+    expected = {"index.html", "evidence.html", "findings.csv", "findings.parquet", "findings.xlsx", "manifest.json",
+                "triage_template.csv"}
     expected |= {nb.name for nb in NOTEBOOKS} | {f"{nb.stem}.html" for nb in NOTEBOOKS}
     assert {p.name for p in folder.iterdir()} == expected
     assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []  # no staging left
@@ -195,12 +196,13 @@ def test_lifecycle_new_still_open_resolved_against_the_previous_period(two_perio
 
 
 def test_trend_series_over_both_periods(two_periods):
+    """Data-quality findings are a series of their own, apart from the severities."""
     out, extract = two_periods
     run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
     series = summary.trend(run, out)
     assert {(r.period, r.severity, r.findings) for r in series.itertuples()} == {
-        ("2026-09", "high", 0), ("2026-09", "medium", 4), ("2026-09", "low", 0),
-        ("2026-10", "high", 0), ("2026-10", "medium", 4), ("2026-10", "low", 0)}
+        ("2026-09", "high", 0), ("2026-09", "medium", 0), ("2026-09", "low", 0), ("2026-09", "data quality", 4),
+        ("2026-10", "high", 0), ("2026-10", "medium", 0), ("2026-10", "low", 0), ("2026-10", "data quality", 4)}
 
 
 def test_first_period_has_every_finding_new(two_periods):

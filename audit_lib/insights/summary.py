@@ -8,7 +8,6 @@ re-rendering an old month gives the same page.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from pathlib import Path
@@ -20,6 +19,7 @@ from .. import triage
 from ..checks import load_checks
 from ..dates import period_of
 from ..nb import Run, resolve, table
+from ..htmlsafe import escape as _e
 from ..run import AREA_ORDER, SEVERITY_ORDER
 
 # The policy sections management follows, in the policy's order, with a plain-language name.
@@ -39,6 +39,10 @@ AREA_NAMES = {
     "data_quality": "Quality of the records",
 }
 LIGHT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "grey": "#9e9e9e"}
+# One colour scheme for severity in every chart and light (data quality grey-blue, apart from the severities).
+SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef8f00", "low": "#5c6bc0", "data quality": "#78909c"}
+DATA_QUALITY = "data quality"
+TREND_SERIES = [*SEVERITY_ORDER, DATA_QUALITY]
 LIFECYCLE = ["new", "still open", "resolved", "not checked"]
 # Checks whose record is a period (a month of connection logs): followed from month to month as one problem.
 FOLLOWED_BY_CHECK = {"RET-CONNECTION-LOG-1Y"}
@@ -122,7 +126,7 @@ def area_severity_chart(run: Run):
     frame = by_area_severity(run)
     return px.bar(frame, x="area_name", y="findings", color="severity", barmode="stack",
                   category_orders={"severity": SEVERITY_ORDER, "area_name": [AREA_NAMES[a] for a in AREA_ORDER]},
-                  color_discrete_map={"high": LIGHT_COLOURS["red"], "medium": LIGHT_COLOURS["amber"], "low": "#5c6bc0"},
+                  color_discrete_map=SEVERITY_COLOURS,
                   labels={"area_name": "", "findings": "findings", "severity": "severity"},
                   title=f"Findings by area and severity, as of {run.as_of:%d %B %Y}")
 
@@ -139,24 +143,33 @@ def earlier_periods(run: Run, reports_root: str | Path) -> list[tuple[str, Path]
 
 
 def trend(run: Run, reports_root: str | Path) -> pd.DataFrame:
-    """Findings per period and severity: every earlier rendered period plus this run (period, severity, findings)."""
-    frames = [pd.read_parquet(path, columns=["finding_id", "severity"]).assign(period=period)
-              for period, path in earlier_periods(run, reports_root)]
-    frames.append(run.findings[["finding_id", "severity"]].assign(period=period_of(run.as_of)))
+    """Findings per period and kind: every earlier rendered period plus this run (period, severity, findings).
+
+    ``severity`` is high / medium / low for compliance findings and ``data quality`` for the findings of
+    the data-quality checks, counted apart so a month of many malformed rows does not swamp the trend.
+    """
+    earlier = earlier_periods(run, reports_root)
+    frames = [pd.read_parquet(path, columns=["finding_id", "severity", "area"]).assign(period=period)
+              for period, path in earlier]
+    frames.append(run.findings[["finding_id", "severity", "area"]].assign(period=period_of(run.as_of)))
     allf = pd.concat(frames, ignore_index=True)
-    periods = [p for p, _ in earlier_periods(run, reports_root)] + [period_of(run.as_of)]
-    grid = pd.MultiIndex.from_product([periods, SEVERITY_ORDER], names=["period", "severity"])
+    allf["severity"] = allf["severity"].where(allf["area"] != "data_quality", DATA_QUALITY)
+    periods = [p for p, _ in earlier] + [period_of(run.as_of)]
+    grid = pd.MultiIndex.from_product([periods, TREND_SERIES], names=["period", "severity"])
     counts = allf.groupby(["period", "severity"]).size().rename("findings")
     return counts.reindex(grid, fill_value=0).reset_index().astype({"findings": "int64"})
 
 
 def trend_chart(run: Run, reports_root: str | Path):
+    """Compliance findings per month by severity, data quality as its own line; months on a continuous axis
+    (a month without a report is a gap, not a zero)."""
     frame = trend(run, reports_root)
-    return px.bar(frame, x="period", y="findings", color="severity", barmode="stack",
-                  category_orders={"severity": SEVERITY_ORDER},
-                  color_discrete_map={"high": LIGHT_COLOURS["red"], "medium": LIGHT_COLOURS["amber"], "low": "#5c6bc0"},
-                  labels={"period": "month", "findings": "open findings"},
-                  title="Open findings per month").update_xaxes(type="category")
+    frame = frame.assign(month=pd.to_datetime(frame["period"] + "-01"))
+    fig = px.line(frame, x="month", y="findings", color="severity", markers=True,
+                  category_orders={"severity": TREND_SERIES}, color_discrete_map=SEVERITY_COLOURS,
+                  labels={"month": "month", "findings": "findings", "severity": ""},
+                  title="Findings per month: by severity, data quality apart")
+    return fig.update_xaxes(dtick="M1", tickformat="%b %Y").update_yaxes(rangemode="tozero")
 
 
 def previous_period(run: Run, reports_root: str | Path) -> str:
@@ -285,19 +298,18 @@ def evidence_html(run: Run) -> str:
     pol = m.get("policy", {})
     facts = [
         ("Audit date (as of)", m.get("as_of", run.as_of.isoformat())),
-        ("Policy file", Path(str(pol.get("path", ""))).name),
+        ("Data read from (folder)", m.get("data", str(Path(run.data).resolve()))),
+        ("Policy file", str(pol.get("path", ""))),
         ("Policy SHA-256", pol.get("sha256", "")),
         ("Time zone", pol.get("time_zone", "")),
         ("Tool", f"{tool.get('name', 'gdpr-audit')} {tool.get('version', '')}"),
         ("Run", f"{m.get('started_at', '')} to {m.get('finished_at', '')}"),
         ("Tables not provided", ", ".join(m.get("tables_not_provided", [])) or "none"),
+        ("Triage register", _register_fact(m.get("triage") or {})),
     ]
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
     return f"<dl class='evidence'>{dl}</dl>" + table(evidence(run), max_rows=500)
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 # --- owners, due dates and the triage register -------------------------------------------------------
@@ -395,3 +407,32 @@ def decided_apart(run: Run, reports_root: str | Path) -> pd.DataFrame:
         "check": reg["check_id"], "record": reg["record_id"], "reason": reg["triage_reason"],
         "decided by": reg["decided_by"],
         "until": [d.isoformat() if isinstance(d, dt.date) else "" for d in reg["expires"]]}).reset_index(drop=True)
+
+
+def what_changed(run: Run, reports_root: str | Path) -> pd.DataFrame:
+    """Per check: findings new, resolved and not checked since the previous period, the most severe first.
+
+    Checks where nothing changed are left out; a zero shows as an empty cell.
+    """
+    life = lifecycle(run, reports_root)
+    cols = ["severity", "problem", "check", "new", "resolved", "not checked", "still open"]
+    if life.empty:
+        return pd.DataFrame(columns=cols)
+    wide = life.pivot_table(index=["check_id", "severity"], columns="status", values="finding_id",
+                            aggfunc="count", fill_value=0).reindex(columns=LIFECYCLE, fill_value=0).reset_index()
+    wide = wide[(wide["new"] + wide["resolved"] + wide["not checked"]) > 0]
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    wide = wide.assign(_r=wide["severity"].map(rank), _n=wide["new"] + wide["resolved"] + wide["not checked"])
+    wide = wide.sort_values(["_r", "_n", "check_id"], ascending=[True, False, True])
+    out = pd.DataFrame({"severity": wide["severity"], "problem": wide["check_id"].map(_titles()).fillna(""),
+                        "check": wide["check_id"]})
+    for s in ["new", "resolved", "not checked", "still open"]:
+        out[s] = [f"{int(v):,}" if v else "" for v in wide[s]]
+    return out.reset_index(drop=True)
+
+
+def _register_fact(triage_evidence: dict) -> str:
+    reg = triage_evidence.get("register")
+    if not reg:
+        return "none (every finding is open)"
+    return f"{reg['path']} ({reg['entries']} decisions, SHA-256 {reg['sha256']})"
