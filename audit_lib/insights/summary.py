@@ -232,7 +232,9 @@ def lifecycle(run: Run, reports_root: str | Path) -> pd.DataFrame:
     current = {problem_key(c, f) for c, f in zip(now["check_id"], now["finding_id"])}
     now = now.assign(status=["still open" if problem_key(c, f) in known else "new"
                              for c, f in zip(now["check_id"], now["finding_id"])])
-    gone = before[[problem_key(c, f) not in current for c, f in zip(before["check_id"], before["finding_id"])]]
+    kept = pd.Series([problem_key(c, f) not in current for c, f in zip(before["check_id"], before["finding_id"])],
+                     index=before.index, dtype=bool)
+    gone = before[kept]
     gone = gone.assign(status=["resolved" if run.status(c) == "ran" else "not checked" for c in gone["check_id"]])
     return pd.concat([now, gone], ignore_index=True)
 
