@@ -14,8 +14,9 @@ from .triage import load_register, load_owners, register_path, write_template
 
 
 def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, quiet: bool = False,
-                    command: str = "check") -> tuple[Results, dict]:
-    """Run the whole audit and write findings.{csv,parquet,xlsx} and manifest.json into ``out``."""
+                    command: str = "check", history: Path | None = None) -> tuple[Results, dict]:
+    """Run the whole audit and write findings.{csv,parquet,xlsx}, the triage template and manifest.json into
+    ``out``. ``history`` (the reports folder) dates each finding's first sighting in findings.xlsx."""
     started = dt.datetime.now(dt.timezone.utc)
     progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     triage = register_evidence(Path(data))  # a bad register row stops the run before anything is written
@@ -23,6 +24,7 @@ def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, 
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
+        _working_register(extract, results, out / "findings.xlsx", history)
         outputs.append(write_template(results.findings, Path(data), out))
         manifest = build_manifest(extract, results.status, started, outputs, command)
         manifest["triage"] = triage
@@ -43,6 +45,17 @@ def register_evidence(data: Path) -> dict:
                          if path else None),
             "owners": ({"path": str(owners.resolve()), "sha256": sha256_of(owners)} if owners.is_file()
                        else "shipped default")}
+
+
+def _working_register(extract: Extract, results: Results, xlsx: Path, history: Path | None) -> None:
+    """findings.xlsx gets title, owner, due, triage status and first seen per row (see ``workbook``)."""
+    from .checks import load_checks  # noqa: PLC0415
+    from .insights.summary import working_register  # noqa: PLC0415
+    from .nb import Run  # noqa: PLC0415
+    from .workbook import add_register_columns  # noqa: PLC0415
+
+    register = working_register(Run.from_results(extract, results), history or "")
+    add_register_columns(xlsx, register, {c.id: c.title for c in load_checks()})
 
 
 def _inventory_sheet(extract: Extract, results: Results) -> dict:

@@ -58,7 +58,7 @@ def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, o
         lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
     try:
         _, manifest = audit_to_folder(data, as_of, Path(policy_path) if policy_path else None, staging,
-                                      quiet=quiet, command="report")
+                                      quiet=quiet, command="report", history=out)
         base = {"data": str(data), "as_of": as_of.isoformat(), "policy": policy_path, "run_dir": str(staging)}
         for i, src in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {src.name} ...", end="")

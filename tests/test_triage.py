@@ -141,3 +141,25 @@ def test_a_bad_register_row_is_one_line_and_exit_2(tmp_path, capsys, row, messag
     assert len(err) == 1 and err[0].startswith(f"gdpr-audit: error: {message}")
     assert "Traceback" not in "".join(err)
     assert not (tmp_path / "out" / "findings.csv").exists()
+
+
+def test_findings_xlsx_is_a_working_register(base):
+    from openpyxl import load_workbook
+
+    folder, findings = base
+    decided = findings.sort_values("finding_id")["finding_id"].iloc[0]
+    run = run_with(folder, [{"finding_id": decided, "status": "in_remediation", "owner": "Marketing",
+                             "due": "2026-12-15"}], "run_xlsx")
+    book = load_workbook(run.run_dir / "findings.xlsx")
+    ws = book["findings"]
+    header = [c.value for c in ws[1]]
+    assert header[-6:] == ["check title", "owner", "due", "triage status", "first seen", "triage reason"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+    assert all(s.freeze_panes == "A2" and s.auto_filter.ref for s in book.worksheets)
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(findings)
+    row = rows[decided]
+    assert (row["owner"], row["triage status"]) == ("Marketing", "in remediation")
+    assert row["due"].date() == dt.date(2026, 12, 15) and row["first seen"].date() == AS_OF
+    assert all(r["check title"] for r in rows.values())
+    assert 10 <= ws.column_dimensions["A"].width <= 60
