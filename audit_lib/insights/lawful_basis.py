@@ -12,6 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from ..checks import load_checks
+from ..nb import words
 from ..policy import ART6_BASES
 
 NO_BASIS = "no valid basis"
@@ -110,7 +111,7 @@ def policy_vs_register(run) -> pd.DataFrame:
             problems.append("purpose not in the policy")
         elif used.empty:
             problems.append("no activity in the register")
-        wrong = used[~used["declared"] & (used["basis"] != NO_BASIS)]["basis"].tolist()
+        wrong = [words(b) for b in used[~used["declared"] & (used["basis"] != NO_BASIS)]["basis"]]
         if wrong and purpose_id in groups:
             problems.append("basis not declared by the policy: " + ", ".join(wrong))
         if (used["basis"] == NO_BASIS).any():
@@ -119,8 +120,8 @@ def policy_vs_register(run) -> pd.DataFrame:
             "group": groups.get(purpose_id, ""),
             "purpose": cell["purpose"].iloc[0],
             "purpose_id": purpose_id,
-            "policy basis": ", ".join(cell.loc[cell["declared"], "basis"]),
-            "register basis": ", ".join(f"{r.basis} ({r.activities})" for r in used.itertuples()),
+            "policy basis": ", ".join(words(b) for b in cell.loc[cell["declared"], "basis"]),
+            "register basis": ", ".join(f"{words(r.basis)} ({r.activities})" for r in used.itertuples()),
             "activities": int(used["activities"].sum()),
             "verdict": "; ".join(problems) or "in line with the policy",
         })
@@ -205,27 +206,30 @@ def coverage_summary(run) -> pd.DataFrame:
     """Prospection messages per channel and coverage class, with the share of the channel's messages."""
     data = prospection_coverage(run)
     out = data.groupby(["channel", "coverage"], as_index=False)["messages"].sum()
-    out["share"] = (out["messages"] / out.groupby("channel")["messages"].transform("sum")).round(3)
+    share = out["messages"] / out.groupby("channel")["messages"].transform("sum")
+    out["share"] = [f"{v:.1%}" for v in share]
     order = {c: i for i, c in enumerate(COVERAGE)}
     return (out.assign(_o=out["coverage"].map(order)).sort_values(["channel", "_o"])
             .drop(columns="_o").reset_index(drop=True))
 
 
 def coverage_chart(run) -> go.Figure:
-    """Stacked bars per month, one panel per channel: share of prospection messages in each coverage class."""
+    """Bars per month, one panel per channel: prospection messages in each coverage class, in numbers (a
+    100 % stack would hide a handful of uncovered messages), each panel on its own scale."""
     title = "How prospection messages were covered, by channel and month"
     data = prospection_coverage(run)
     if data.empty:
         return _empty_figure(title, "No prospection message in the extract")
     data = data.assign(share=data["messages"] / data.groupby(["month", "channel"])["messages"].transform("sum"))
+    data = data.assign(month=pd.to_datetime(data["month"].astype(str).str[:7] + "-01"))  # a continuous month axis
     channels = [c for c in ("email", "sms", "post", "phone") if c in set(data["channel"])]
-    fig = px.bar(data, x="month", y="share", color="coverage", facet_row="channel", barmode="stack",
+    fig = px.bar(data, x="month", y="messages", color="coverage", facet_row="channel", barmode="group",
                  category_orders={"coverage": list(COVERAGE), "channel": channels},
                  color_discrete_map=COVERAGE, hover_data={"messages": True, "share": ":.1%"},
-                 labels={"month": "month sent", "share": "share of messages", "coverage": ""},
+                 labels={"month": "month sent", "messages": "messages", "coverage": ""},
                  title=title, height=max(320, 240 * len(channels)))
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(matches=None, rangemode="tozero").update_xaxes(dtick="M1")
     return fig
 
 

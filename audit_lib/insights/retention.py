@@ -211,13 +211,21 @@ def log_cutoff(run) -> dt.date:
 
 
 def log_volume_chart(run) -> go.Figure:
-    """Bar chart of connection-log rows per month, with the one-year cut-off drawn."""
+    """Bar chart of connection-log rows per month, with the one-year cut-off drawn.
+
+    A logarithmic scale with the count written on the bars past the period: 8 late rows stay visible
+    beside months of thousands.
+    """
     data = log_volume(run)
-    fig = px.bar(data, x="month", y="rows", color="state", barmode="stack",
-                 color_discrete_map={"past the retention period": "#c0392b",
-                                     "within the retention period": "#7f8c8d"},
-                 labels={"month": "month of the connection (local time)", "rows": "rows", "state": ""},
+    late = "past the retention period"
+    fig = px.bar(data, x="month", y="rows", color="state", barmode="group", log_y=not data.empty,
+                 color_discrete_map={late: "#c0392b", "within the retention period": "#7f8c8d"},
+                 text=[f"{int(r):,}" if s == late else "" for r, s in zip(data["rows"], data["state"])]
+                 if not data.empty else None,
+                 labels={"month": "month of the connection (local time)", "rows": "rows (log scale)", "state": ""},
                  title="Connection logs kept, by month")
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    fig.update_xaxes(dtick="M1", tickformat="%b %Y")
     if data.empty:
         fig.add_annotation(text="No connection logs provided", showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper")

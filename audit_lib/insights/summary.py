@@ -18,7 +18,7 @@ import plotly.express as px
 from .. import triage
 from ..checks import load_checks
 from ..dates import period_of
-from ..nb import Run, resolve, table
+from ..nb import Run, citation, resolve, table
 from ..htmlsafe import escape as _e
 from ..run import AREA_ORDER, SEVERITY_ORDER
 
@@ -264,8 +264,8 @@ def top_findings(run: Run, n: int = 10, examples: int = 5) -> pd.DataFrame:
     """The checks with findings, by severity then number of records, with the policy sentence each breaks."""
     f = run.findings
     if f.empty:
-        return pd.DataFrame(columns=["severity", "check", "title", "findings", "records", "policy", "policy sentence",
-                                     "example records"])
+        return pd.DataFrame(columns=["problem", "severity", "check", "findings", "records", "policy",
+                                     "policy sentence", "example records"])
     checks = {c.id: c for c in load_checks()}
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     grouped = (f.groupby("check_id")
@@ -277,10 +277,10 @@ def top_findings(run: Run, n: int = 10, examples: int = 5) -> pd.DataFrame:
     rows = []
     for r in grouped.itertuples(index=False):
         check = checks.get(r.check_id)
-        quote = run.policy.quote_for(check.policy) if check and check.policy else ""
-        rows.append({"severity": r.severity, "check": r.check_id, "title": check.title if check else "",
+        cite = citation(run.policy, check) if check else {"quote": "", "ref": ""}
+        rows.append({"problem": check.title if check else "", "severity": r.severity, "check": r.check_id,
                      "findings": int(r.findings), "records": int(r.records),
-                     "policy": check.policy_ref if check else "", "policy sentence": quote,
+                     "policy": cite["ref"], "policy sentence": cite["quote"],
                      "example records": r.example})
     return pd.DataFrame(rows)
 
