@@ -115,3 +115,69 @@ def test_the_transfer_world_map_draws_its_countries_offline(rendered, browser):
     countries = page.evaluate("() => document.querySelectorAll('.geo path.choroplethlocation').length")
     page.close()
     assert countries >= (10 if HAS_SAMPLE else 1)
+
+
+def _open(browser, path: Path, width: int = 1280, media: str = "screen"):
+    """A page of the period loaded offline, its charts drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", lambda route, request: route.continue_() if request.url.startswith("file://") else route.abort())
+    page.emulate_media(media=media)
+    page.goto(path.as_uri(), wait_until="load")
+    if page.locator(".plotly-graph-div").count():
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('svg'))",
+            timeout=30_000)
+    return page
+
+
+def test_landing_page_starts_with_act_first(rendered, browser):
+    page = _open(browser, rendered / "index.html")
+    rows = page.locator("#act-first table tbody tr").count()
+    headers = page.locator("#act-first table thead th").all_inner_texts()
+    act_top = page.locator("#act-first").bounding_box()["y"]
+    lights_top = page.locator("h2", has_text="Where we stand").bounding_box()["y"]
+    evidence_on_landing = page.locator("dl.evidence").count()
+    page.close()
+    assert rows >= (10 if HAS_SAMPLE else 1)
+    assert {"problem", "owner", "due", "first seen", "days open"} <= set(headers)
+    assert act_top < lights_top  # act first comes before the traffic lights
+    assert evidence_on_landing == 0  # the fingerprints are on the appendix page
+
+
+def test_no_horizontal_scroll_at_phone_width(rendered, browser):
+    wide = {}
+    for path in sorted(rendered.glob("*.html")):
+        page = _open(browser, path, width=390)
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        inner = page.evaluate("() => window.innerWidth")
+        page.close()
+        if scroll > inner:
+            wide[path.name] = scroll
+    assert wide == {}, f"pages wider than 390 px: {wide}"
+
+
+@pytest.mark.parametrize("name", ["04_transfers.html", "01_intake.html", "evidence.html"])
+def test_printed_pdf_holds_every_column_header(rendered, browser, name):
+    import io
+    import re as _re
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    page = _open(browser, rendered / name, media="print")
+    headers = page.evaluate("() => [...document.querySelectorAll('table.audit th')].map(t => t.textContent.trim())"
+                            ".filter(Boolean)")
+    # in print layout, every header cell lies within the printable width of A4 (210 mm less 2 x 12 mm margins)
+    printable = 186 / 25.4 * 96
+    page.set_viewport_size({"width": int(printable), "height": 1100})
+    overflow = page.evaluate("""(w) => [...document.querySelectorAll('table.audit th, table.audit td')]
+        .filter(c => c.getBoundingClientRect().right > w + 1).length""", printable)
+    pdf = page.pdf(format="A4", print_background=True)
+    page.close()
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
+    # wrapped headers lose spaces and hyphens; NFKC undoes the font's ligatures ("ﬁ" -> "fi")
+    squeeze = lambda s: _re.sub(r"[\s\-\u00ad]+", "", unicodedata.normalize("NFKC", s))  # noqa: E731
+    missing = sorted({h for h in headers if squeeze(h) not in squeeze(text)})
+    assert len(headers) >= 5
+    assert missing == [], f"{name}: {len(missing)} header(s) not in the PDF: {missing[:5]}"
+    assert overflow == 0, f"{name}: {overflow} table cells beyond the printable width"
