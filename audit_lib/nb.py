@@ -75,7 +75,11 @@ class Run:
 
 
 def open_run(data: str, as_of: str, policy: str = "", run_dir: str = "") -> Run:
-    """Open the audit of ``data`` for ``as_of`` (a run folder's findings are reused when given)."""
+    """Open the audit of ``data`` for ``as_of`` (a run folder's findings are reused when given).
+
+    Each notebook opens its run once, at the top: a new run of the notebook embeds plotly.js again.
+    """
+    new_page()
     return Run(
         data=resolve(data),
         as_of=dt.date.fromisoformat(str(as_of)),
@@ -94,18 +98,31 @@ def resolve(path: str) -> Path:
 
 
 def show(fig) -> None:
-    """Display a plotly figure as HTML that works offline (plotly.js embedded on first use)."""
-    from IPython.display import HTML, display  # noqa: PLC0415
+    """Display a plotly figure that renders in JupyterLab and in the offline HTML.
+
+    One output with two forms: ``application/vnd.plotly.v1+json`` for JupyterLab (drawn by plotly's own
+    renderer: no script in the output, so nothing is lost after Run All twice, save and reopen), and
+    ``text/html`` for nbconvert, with plotly.js embedded in the first chart of each run of the notebook
+    (``open_run`` starts a run) so the exported page works offline.
+    """
+    from IPython.display import display  # noqa: PLC0415
 
     global _PLOTLY_EMBEDDED, _GEO_EMBEDDED
     fig.update_layout(template="plotly_white", margin={"l": 40, "r": 20, "t": 50, "b": 40})
-    out = fig.to_html(full_html=False, include_plotlyjs=not _PLOTLY_EMBEDDED, include_mathjax=False,
-                      config={"displaylogo": False, "responsive": True})
+    config = {"displaylogo": False, "responsive": True}
+    out = fig.to_html(full_html=False, include_plotlyjs=not _PLOTLY_EMBEDDED, include_mathjax=False, config=config)
     _PLOTLY_EMBEDDED = True
     if not _GEO_EMBEDDED and any(t.type in GEO_TRACES for t in fig.data):
         out = _geo_assets() + out
         _GEO_EMBEDDED = True
-    display(HTML(out))
+    spec = json.loads(fig.to_json())
+    display({"application/vnd.plotly.v1+json": {**spec, "config": config}, "text/html": out}, raw=True)
+
+
+def new_page() -> None:
+    """Forget what this kernel embedded: the next chart carries plotly.js (and the map outlines) again."""
+    global _PLOTLY_EMBEDDED, _GEO_EMBEDDED
+    _PLOTLY_EMBEDDED = _GEO_EMBEDDED = False
 
 
 def _geo_assets() -> str:

@@ -105,7 +105,7 @@ def lights_html(run: Run, by: str = "section") -> str:
         label = getattr(r, key) + " " + r.name if by == "section" else r.name
         not_run = f" ({r.checks_not_run} not run)" if r.checks_not_run else ""
         body.append(
-            f"<tr><td><span class='light {r.light}' style='background:{LIGHT_COLOURS[r.light]}'></span> "
+            f"<tr><td><span class='light {r.light}' style='color:{LIGHT_COLOURS[r.light]}' aria-hidden='true'>●</span> "
             f"{_e(r.light)}</td><td>{_e(label)}</td><td>{r.high:,}</td><td>{r.medium:,}</td><td>{r.low:,}</td>"
             f"<td>{r.checks_run}{_e(not_run)}</td></tr>")
     return (f"<table class='audit lights'><thead><tr><th>Status</th><th>{head}</th><th>High</th><th>Medium</th>"
