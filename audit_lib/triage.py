@@ -168,13 +168,17 @@ def load_owners(data: Path) -> Owners:
 
 
 def decide(findings: pd.DataFrame, decisions: list[Decision], owners: Owners, as_of: dt.date,
-           first_seen: pd.Series | None = None) -> pd.DataFrame:
+           first_seen: pd.Series | None = None, record_owners: dict[tuple[str, str], str] | None = None
+           ) -> pd.DataFrame:
     """The findings with ``triage`` (state), ``is_open``, ``owner``, ``due``, ``overdue``, ``first_seen``,
     ``triage_reason``, ``decided_by``, ``expires``.
 
     A decision by ``finding_id`` wins over one by check and pattern; among patterns, the first row of
-    the register that matches. ``first_seen`` (per finding_id) defaults to ``as_of``.
+    the register that matches. ``first_seen`` (per finding_id) defaults to ``as_of``. The owner is the
+    register's, else the record's own (``record_owners``: (table, record_id) -> owner, e.g. the
+    processing activity's ``owner``), else the area's from ``owners.yaml``.
     """
+    record_owners = record_owners or {}
     by_id = {d.finding_id: d for d in decisions if d.finding_id}
     by_check: dict[str, list[Decision]] = {}
     for d in decisions:
@@ -184,8 +188,8 @@ def decide(findings: pd.DataFrame, decisions: list[Decision], owners: Owners, as
     seen = (first_seen.reindex(out["finding_id"]).to_numpy() if first_seen is not None
             else [as_of] * len(out))
     rows = []
-    for fid, check, area, sev, rid, first in zip(out["finding_id"], out["check_id"], out["area"], out["severity"],
-                                                 out["record_id"], seen):
+    for fid, check, area, sev, rid, first, table in zip(out["finding_id"], out["check_id"], out["area"],
+                                                        out["severity"], out["record_id"], seen, out["table"]):
         first = first if isinstance(first, dt.date) else as_of
         d = by_id.get(fid) or next((c for c in by_check.get(check, []) if c.matches(fid, check, rid)), None)
         state = d.state(as_of) if d else "open"
@@ -194,7 +198,8 @@ def decide(findings: pd.DataFrame, decisions: list[Decision], owners: Owners, as
         if state == "reopened":
             reason = f"acceptance expired on {d.expires.isoformat()}" + (f" ({reason})" if reason else "")
         rows.append({"triage": state, "is_open": state in OPEN_STATES,
-                     "owner": (d.owner if d and d.owner else owners.owners.get(area, "")),
+                     "owner": (d.owner if d and d.owner else
+                               record_owners.get((str(table), str(rid))) or owners.owners.get(area, "")),
                      "due": due, "overdue": state in OPEN_STATES and due < as_of, "first_seen": first,
                      "triage_reason": reason, "decided_by": d.decided_by if d else "",
                      "expires": d.expires if d else None})

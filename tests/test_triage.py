@@ -163,3 +163,24 @@ def test_findings_xlsx_is_a_working_register(base):
     assert row["due"].date() == dt.date(2026, 12, 15) and row["first seen"].date() == AS_OF
     assert all(r["check title"] for r in rows.values())
     assert 10 <= ws.column_dimensions["A"].width <= 60
+
+
+def test_a_processing_activity_finding_is_owned_by_the_activity_owner(base):
+    folder, findings = base
+    # the company's own owners.yaml beside the extract: lawful basis belongs to "Legal" by default
+    (folder / "owners.yaml").write_text(
+        "owners: {retention: IT, lawful_basis: Legal, transfers: Procurement, rights: Service, breaches: DPO,"
+        " security: IT security, data_quality: Data team}\nremediation_days: {high: 10, medium: 20, low: 30}\n",
+        encoding="utf-8")
+    try:
+        run = run_with(folder, [], "run_owner")
+        reg = summary.working_register(run).set_index(["check_id", "record_id"])
+    finally:
+        (folder / "owners.yaml").unlink()
+    # sample_data/processing_activities.csv: A103 (Tax audit files) is owned by "Marketing"
+    assert reg.loc[("LB-BASIS-MISMATCH", "A103"), "owner"] == "Marketing"
+    lb_other = reg[(reg["area"] == "lawful_basis") & (reg["table"] != "processing_activities")]
+    assert len(lb_other) > 0 and set(lb_other["owner"]) == {"Legal"}
+    high = reg[reg["severity"] == "high"].iloc[0]
+    assert high["due"] == AS_OF + dt.timedelta(days=10)  # the company's remediation days
+    assert run.manifest["triage"]["owners"]["path"].endswith("owners.yaml")

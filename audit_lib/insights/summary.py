@@ -350,8 +350,21 @@ def working_register(run: Run, reports_root: str | Path = "") -> pd.DataFrame:
     if key not in cache:
         seen = first_seen(run, reports_root) if reports_root else None
         cache[key] = triage.decide(run.findings, triage.load_register(run.data), triage.load_owners(run.data),
-                                   run.as_of, seen)
+                                   run.as_of, seen, record_owners(run))
     return cache[key]
+
+
+def record_owners(run: Run) -> dict[tuple[str, str], str]:
+    """Owners the extract names for its own records: each processing activity's ``owner``."""
+    f = run.findings
+    if not (f["table"] == "processing_activities").any():
+        return {}
+    ex = run.extract
+    if "processing_activities" not in ex.provided:
+        return {}
+    frame = ex.sql("SELECT _key AS record_id, any_value(trim(owner)) AS owner FROM processing_activities_all "
+                   "WHERE owner IS NOT NULL AND trim(owner) <> '' GROUP BY _key")
+    return {("processing_activities", str(r)): str(o) for r, o in zip(frame["record_id"], frame["owner"])}
 
 
 def open_findings(run: Run) -> pd.DataFrame:
