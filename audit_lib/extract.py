@@ -6,6 +6,7 @@ import os
 import tempfile
 import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from . import cache
-from .contract import load_contract
+from .contract import Table, load_contract
 from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed
 from .intake.dq import dq_sql
@@ -125,8 +126,7 @@ class Extract:
             self._read_all()
             if entry is not None:
                 cache.save(self, entry)
-        for name in self.not_provided:
-            self._empty_table(name)
+        self._empty_tables()
 
     def define_in_place(self, name: str) -> None:
         """The large table's view over its files, defined without scanning them."""
@@ -171,13 +171,51 @@ class Extract:
             if f.rows is None:
                 f.rows = counts.get(str(f.read_path or f.path), 0)
 
-    def _empty_table(self, name: str) -> None:
-        """An absent table becomes empty views, so an optional lookup (legal hold) still runs."""
-        cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in self.contract[name].columns)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
-        build_typed(self.con, self.contract[name], f"raw_{name}", name, in_place=False)
-        if self.contract[name].aggregate:
-            build_daily_summary(self.con, self.contract[name])
+    def _empty_tables(self) -> None:
+        """Absent tables become empty relations, so an optional lookup (legal hold) still runs."""
+        if self.not_provided:
+            ddl = _empty_ddl()
+            self.con.execute("\n".join(ddl[name] for name in self.not_provided))
+
+
+@lru_cache(maxsize=1)
+def _empty_ddl() -> dict[str, str]:
+    """``CREATE TEMP TABLE`` statements for an absent table's relations, typed as a provided one's.
+
+    Built once per process by typing an empty raw table in a scratch connection: binding the typing
+    views costs far more than creating empty tables with their column types.
+    """
+    con = duckdb.connect()
+    try:
+        install_macros(con, "UTC")  # the zone changes values, never column types
+        con.execute("SET VARIABLE as_of = DATE '2000-01-01'")
+        con.execute("SET VARIABLE as_of_end = TIMESTAMPTZ '2000-01-02 00:00:00+00'")
+        for ref, frame in reference_tables().items():
+            con.register(f"_{ref}_df", frame)
+            con.execute(f"CREATE TEMP TABLE {ref} AS SELECT * FROM _{ref}_df")
+        return {name: _typed_empty(con, table) for name, table in load_contract().items()}
+    finally:
+        con.close()
+
+
+def _typed_empty(con: duckdb.DuckDBPyConnection, table: Table) -> str:
+    name = table.name
+    cols = ", ".join(f"NULL::VARCHAR AS {_ident(c)}" for c in table.columns)
+    con.execute(f"CREATE TEMP TABLE raw_{name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
+    build_typed(con, table, f"raw_{name}", name, in_place=False)
+    relations = [f"{name}_all", name]
+    if table.aggregate:
+        build_daily_summary(con, table)
+        relations.append(f"{name}_days")
+    ddl = []
+    for rel in relations:
+        columns = ", ".join(f"{_ident(c)} {t}" for c, t, *_ in con.execute(f"DESCRIBE {rel}").fetchall())
+        ddl.append(f"CREATE OR REPLACE TEMP TABLE {rel} ({columns});")
+    return "\n".join(ddl)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -204,8 +205,8 @@ class Policy(_Model):
         }
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key repeated in one mapping (PyYAML silently keeps the last)."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's when installed) that refuses a key repeated in one mapping (PyYAML silently keeps the last)."""
 
     def construct_mapping(self, node, deep=False):
         keys = [self.construct_object(key_node, deep=deep) for key_node, _ in node.value]
@@ -276,13 +277,25 @@ def _check_quotes(name: str, raw: dict, policy: Policy) -> None:
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
-    """Read and validate a policy YAML file (None: the shipped Socomec policy); raise PolicyError."""
+    """Read and validate a policy YAML file (None: the shipped Socomec policy); raise PolicyError.
+
+    The file is read on every call; parsing is cached by its path and content, and each caller gets
+    its own copy of the model.
+    """
     path = Path(path) if path is not None else SHIPPED_POLICY
-    name = path.name
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PolicyError(f"{name}: cannot read the policy file ({e.strerror or e})") from None
+        raise PolicyError(f"{path.name}: cannot read the policy file ({e.strerror or e})") from None
+    parsed, raw = _parsed(path, data)
+    policy = parsed.model_copy(deep=True)
+    _check_quotes(path.name, raw, policy)
+    return policy
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: Path, data: bytes) -> tuple[Policy, dict]:
+    name = path.name
     try:
         raw = yaml.load(data, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
@@ -300,5 +313,4 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise PolicyError(f"{name}: {_key_path(error['loc'])}: {_describe(error)}{more}") from None
     _check_consistency(name, policy)
     policy._path, policy._sha256 = path, hashlib.sha256(data).hexdigest()
-    _check_quotes(name, raw, policy)
-    return policy
+    return policy, raw
