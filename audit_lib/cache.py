@@ -4,8 +4,9 @@ For interactive use (notebooks, the Python API) only; ``gdpr-audit check`` and t
 always read and fingerprint the files afresh. A cache entry is found by the files' paths, sizes and
 modification times (as git's index does) together with the policy's SHA-256, the as_of and the tool
 version; it keeps the SHA-256 computed when the files were first read. The cache holds a copy of the
-extract, personal data included: it lives in the user's cache folder, ``GDPR_AUDIT_CACHE=off`` turns
-it off, and only the newest ``KEEP`` entries are kept.
+extract, personal data included: it lives in the user's cache folder (``$XDG_CACHE_HOME`` or
+``~/.cache``, then ``gdpr-audit``), ``configure(None)`` turns it off, ``configure(folder)`` moves it,
+and only the newest ``KEEP`` entries are kept.
 """
 from __future__ import annotations
 
@@ -23,14 +24,21 @@ KEEP = 5
 FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter")
 
 
+_UNSET = object()
+_root: object = _UNSET  # set by configure(); unset means the user's cache folder
+
+
+def configure(root: str | Path | None) -> None:
+    """Where cache entries go from now on in this process; ``None`` turns the cache off."""
+    global _root
+    _root = None if root is None else Path(root)
+
+
 def cache_root() -> Path | None:
     """Where cache entries live (None when caching is off)."""
-    setting = os.environ.get("GDPR_AUDIT_CACHE", "")
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    if setting:
-        return Path(setting)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gdpr-audit"
+    if _root is _UNSET:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gdpr-audit"
+    return _root  # type: ignore[return-value]
 
 
 def entry_for(extract) -> Path | None:

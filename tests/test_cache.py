@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from audit_lib import open_extract, run_checks
+from audit_lib import cache, open_extract, run_checks
 from conftest import write_extract
 
 TABLES = {
@@ -14,9 +14,10 @@ TABLES = {
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("GDPR_AUDIT_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+def cache_dir(tmp_path):
+    cache.configure(tmp_path / "cache")
+    yield tmp_path / "cache"
+    cache.configure(None)  # the tests' setting (conftest.py): off
 
 
 def opened(folder, messages):
@@ -53,14 +54,26 @@ def test_a_changed_file_is_read_afresh(tmp_path, cache_dir):
     assert not any("cache" in m for m in messages)
 
 
-def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
-    monkeypatch.setenv("GDPR_AUDIT_CACHE", "off")
+def test_the_cache_can_be_turned_off(tmp_path):
+    cache.configure(tmp_path / "cache")
+    cache.configure(None)
     folder = write_extract(tmp_path / "x", TABLES)
     for _ in range(2):
         messages = []
         with opened(folder, messages) as ex:
             findings(ex)
         assert not any("cache" in m for m in messages)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_unconfigured_the_cache_lives_in_the_user_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "_root", cache._UNSET)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_root() == tmp_path / "gdpr-audit"
+
+
+def test_tests_run_with_the_cache_off():
+    assert cache.cache_root() is None
 
 
 def test_the_command_line_never_uses_the_cache(tmp_path, cache_dir):

@@ -1,6 +1,7 @@
 """``gdpr-audit report``: the period folder, offline HTML, no identifiers, atomic replacement, lifecycle.
 
-Rendering costs one kernel per notebook, so each extract is rendered once per module.
+Rendering costs one kernel per notebook, so each extract is rendered once: the tiny ones per module,
+the sample once per session (``sample_report`` in conftest.py). Every test here is ``slow``.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())
 XSS = "<script>alert(1)</script>"
 PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+pytestmark = pytest.mark.slow
 PLOTLY_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?\* plotly\.js v\d.*?</script>", re.S)
 
 
@@ -73,13 +75,12 @@ def two_periods(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module", params=["tiny"] + (["sample"] if HAS_SAMPLE else []))
-def period(request, two_periods, tmp_path_factory) -> tuple[Path, Path]:
+def period(request, tmp_path_factory) -> tuple[Path, Path]:
     """(rendered period folder, its extract): the tiny October extract, and sample_data when it exists."""
     if request.param == "tiny":
-        out, extract = two_periods
+        out, extract = request.getfixturevalue("two_periods")
         return out / "2026-10", extract
-    out = tmp_path_factory.mktemp("sample") / "reports"
-    return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True), SAMPLE
+    return request.getfixturevalue("sample_report"), SAMPLE
 
 
 def html_files(folder: Path) -> list[Path]:

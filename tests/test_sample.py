@@ -21,11 +21,9 @@ def _digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "README.md"}
 
 
-@pytest.fixture(scope="module")
-def fresh(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample_a")
-    generate(out, "S", 42, "2026-10")
-    return out
+@pytest.fixture
+def fresh(fresh_sample) -> Path:
+    return fresh_sample
 
 
 def test_same_seed_gives_byte_identical_files(fresh, tmp_path):
@@ -80,6 +78,7 @@ def test_as_of_is_the_end_of_the_period(tmp_path):
     assert (tmp_path / "connection_logs" / "2028-02.csv").exists()
 
 
+@pytest.mark.slow
 def test_scale_m_is_byte_identical_for_one_seed(tmp_path):
     # 100k persons, 1M sends, 10M log rows: about 15 s each; the files are removed afterwards
     import shutil
