@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 
 from .commands import audit_to_folder
@@ -20,7 +21,7 @@ from .dates import as_of_for, period_of
 from .errors import AuditError
 from .intake.sources import sha256_of
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS_DIR = Path(str(resources.files("audit_lib.notebooks")))  # notebooks/ mapped into the package
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
 
