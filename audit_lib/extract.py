@@ -5,10 +5,10 @@ import datetime as dt
 import os
 import tempfile
 import zoneinfo
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from . import cache
 from .contract import Table, load_contract
 from .errors import InputError
-from .intake.canonical import build_daily_summary, build_typed
+from .intake.canonical import build_daily_summary, build_typed, define_views
 from .intake.dq import dq_sql
 from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
 from .intake.readers import scan_errors
@@ -119,19 +119,28 @@ class Extract:
         plans = plan_profiles(self.root, self.profile_choices, self.profile_dirs)
         self.sources = merge_sources(discover(self.root, list(self.contract)), plans, self.root)
         self._reader = ProfileReader(plans)
-        entry = cache.entry_for(self) if self.use_cache else None
-        if entry is not None and cache.restore(self, entry):
+        entry = cache.entry_for(self.files, self.as_of, self.policy.sha256) if self.use_cache else None
+        cached = cache.restore(self.con, entry, self.files) if entry is not None else None
+        if cached is not None:
+            self._define_over_cache(cached)
             self.progress(f"re-opened unchanged extract from the cache ({entry})")
         else:
             self._read_all()
             if entry is not None:
-                cache.save(self, entry)
+                cache.save(self.con, entry, self.files)
         self._empty_tables()
 
-    def define_in_place(self, name: str) -> None:
-        """The large table's view over its files, defined without scanning them."""
-        raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
-        build_typed(self.con, self.contract[name], raw, name, in_place=True)
+    def _define_over_cache(self, cached: set[str]) -> None:
+        """Each provided table's views over the attached cache entry (see audit_lib/cache.py)."""
+        for name in self.provided:
+            table = self.contract[name]
+            if f"{name}_typed" in cached:
+                define_views(self.con, table, f"{cache.ATTACHED}.{name}_typed")
+            else:  # the large table read in place: its view over the files costs nothing to define again
+                raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
+                build_typed(self.con, table, raw, name, in_place=True)
+            if f"{name}_days" in cached:
+                self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM {cache.ATTACHED}.{name}_days")
 
     def _read_all(self) -> None:
         reader = self._reader

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
-from importlib import metadata
 from pathlib import Path
 
 import duckdb
@@ -12,13 +11,7 @@ import pandas as pd
 
 from .extract import Extract
 from .intake.sources import sha256_of
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version("gdpr-audit")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+from .version import tool_version
 
 
 def build_manifest(extract: Extract, status: dict[str, dict], started: dt.datetime, outputs: list[Path],

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import load_checks
 from .policy import Policy, load_policy
 from .run import Results, check_by_id, run_checks
 
@@ -149,10 +148,6 @@ def table(frame: pd.DataFrame, max_rows: int = MAX_ROWS, caption: str = "") -> s
 def findings_table(run: Run, *check_ids: str, max_rows: int = MAX_ROWS) -> str:
     cols = ["check_id", "record_id", "person_id", "observed", "count"]
     return table(run.of(*check_ids)[cols], max_rows)
-
-
-def area_checks(area: str) -> list[str]:
-    return [c.id for c in load_checks() if c.area == area]
 
 
 def display_html(fragment: str) -> None:

@@ -108,7 +108,8 @@ def _check(entry: dict, where: str, folder: Path) -> Check:
         area=entry["area"],
         severity=entry["severity"],
         table=entry["table"],
-        tables=tuple(entry.get("tables") or [entry["table"]]),
+        # the tables the check needs to run: its own table unless declared (generated DQ checks: none)
+        tables=tuple(entry["tables"] if "tables" in entry else [entry["table"]]),
         policy=entry.get("policy", ""),
         policy_ref=entry["policy_ref"],
         legal_ref=entry["legal_ref"],
