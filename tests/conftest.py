@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def fresh_sample(tmp_path_factory) -> Path:
     """``gdpr-audit sample`` at scale S, seed 42, period 2026-10: generated once per session."""
-    from audit_lib.sample import generate  # noqa: PLC0415
+    from audit_lib.sample import generate
 
     out = tmp_path_factory.mktemp("sample_s42")
     generate(out, "S", 42, "2026-10")
@@ -51,7 +51,7 @@ def fresh_sample(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory) -> Path:
     """The shipped sample rendered once per session: ``<tmp>/reports/2026-10``."""
-    from audit_lib import report  # noqa: PLC0415
+    from audit_lib import report
 
     out = tmp_path_factory.mktemp("sample_report") / "reports"
     return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True)

@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_extract
 
 from audit_lib import report
+from conftest import ROOT, write_extract
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")

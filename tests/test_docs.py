@@ -6,7 +6,6 @@ from audit_lib.cli import parser
 from conftest import CATALOGUE, ROOT
 
 
-
 def readme_table_ids() -> set[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     return set(re.findall(r"^\| `([A-Z]+-[A-Z0-9-]+)` \|", text, flags=re.M))

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED
 
 from audit_lib.errors import PolicyError
 from audit_lib.policy import SHIPPED_POLICY, load_policy
+from conftest import SHARED
 
 DATA = Path(__file__).parent.parent / "audit_lib" / "data"
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, write_extract
 
 from audit_lib import cli, report
 from audit_lib.extract import Extract
 from audit_lib.insights import summary
 from audit_lib.nb import Run
 from audit_lib.policy import load_policy
+from conftest import ROOT, write_extract
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SAMPLE = ROOT / "sample_data"
