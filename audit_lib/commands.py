@@ -5,6 +5,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from .checks import load_checks
 from .dates import as_of_for
 from .extract import Extract
 from .findings import write_findings
@@ -39,21 +40,17 @@ def _inventory_sheet(extract: Extract, results: Results) -> dict:
 def summary_lines(results: Results, manifest: dict) -> list[str]:
     """A short terminal summary: findings per area and severity, and checks not run."""
     f = results.findings
+    area_of = {c.id: c.area for c in load_checks()}
     lines = [f"as_of {manifest['as_of']}: {len(f)} findings from {len(manifest['inputs'])} input files"]
     for area in AREA_ORDER:
         sub = f[f["area"] == area]
-        ids = [c for c, s in results.status.items() if s["status"] == "not_run" and c.split("-")[0] == _prefix(area)]
+        ids = [c for c, s in results.status.items() if s["status"] == "not_run" and area_of.get(c) == area]
         counts = ", ".join(f"{sev} {int((sub['severity'] == sev).sum())}" for sev in ("high", "medium", "low"))
         note = f"  (not run: {', '.join(ids)})" if ids else ""
         lines.append(f"  {area:<13} {len(sub):>6}  {counts}{note}")
     if manifest["tables_not_provided"]:
         lines.append(f"  not provided: {', '.join(manifest['tables_not_provided'])}")
     return lines
-
-
-def _prefix(area: str) -> str:
-    return {"retention": "RET", "lawful_basis": "LB", "transfers": "TR", "rights": "DSR",
-            "breaches": "BR", "security": "SEC", "data_quality": "DQ"}[area]
 
 
 def check_command(args) -> int:

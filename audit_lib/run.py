@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from .checks import Check, load_checks, load_shared
+from .checks import Check, load_areas, load_checks, load_shared
 from .errors import CheckError
 from .extract import Extract
 from .findings import COLUMNS, empty_findings, finding_id
 
-AREA_ORDER = ["retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality"]
+AREA_ORDER = [a.id for a in load_areas()]  # checks/areas.yaml
 SEVERITY_ORDER = ["high", "medium", "low"]
 
 

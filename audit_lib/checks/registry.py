@@ -1,4 +1,4 @@
-"""Read the check declarations (``<area>.yaml``) and their SQL (``sql/<ID>.sql``)."""
+"""Read the areas (``areas.yaml``), the check declarations (``<area>.yaml``) and their SQL (``sql/<ID>.sql``)."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,7 @@ import yaml
 from ..errors import CheckError
 
 HERE = Path(__file__).parent
-AREAS = ("retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality")
+AREAS_FILE = "areas.yaml"
 SEVERITIES = ("high", "medium", "low")
 FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated"}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -40,14 +40,40 @@ class Check:
         return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), self.rule)
 
 
+@dataclass(frozen=True)
+class Area:
+    """One area of the audit (``areas.yaml``): its id, the title reports show, and its place in them."""
+
+    id: str
+    title: str
+
+
+@cache
+def load_areas(folder: Path = HERE) -> tuple[Area, ...]:
+    """The areas in report order (``<folder>/areas.yaml``, else the shipped one)."""
+    path = folder / AREAS_FILE if (folder / AREAS_FILE).exists() else HERE / AREAS_FILE
+    entries = _yaml(path) or []
+    areas = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != {"id", "title"}:
+            raise CheckError(f"{path.name}[{i}]: expected the keys id and title")
+        areas.append(Area(str(entry["id"]), str(entry["title"])))
+    ids = [a.id for a in areas]
+    if len(set(ids)) != len(ids):
+        raise CheckError(f"{path.name}: an area is declared twice")
+    return tuple(areas)
+
+
 @cache
 def load_checks(folder: Path = HERE) -> tuple[Check, ...]:
     """Every declared check, in area order then file order."""
+    areas = [a.id for a in load_areas(folder)]
     checks: list[Check] = []
-    for path in sorted(folder.glob("*.yaml"), key=lambda p: _area_rank(p.stem)):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    files = [p for p in folder.glob("*.yaml") if p.name != AREAS_FILE]
+    for path in sorted(files, key=lambda p: (areas.index(p.stem) if p.stem in areas else len(areas), p.name)):
+        entries = _yaml(path) or []
         for i, entry in enumerate(entries):
-            checks.append(_check(entry, f"{path.name}[{i}]", folder))
+            checks.append(_check(entry, f"{path.name}[{i}]", folder, areas))
     ids = [c.id for c in checks]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -79,19 +105,19 @@ def load_shared(folder: Path = HERE / "shared") -> tuple[Shared, ...]:
     return tuple(shared)
 
 
-def _area_rank(stem: str) -> int:
-    return AREAS.index(stem) if stem in AREAS else len(AREAS)
+def _yaml(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _check(entry: dict, where: str, folder: Path) -> Check:
+def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
     unknown = set(entry) - FIELDS
     if unknown:
         raise CheckError(f"{where}: unknown key '{sorted(unknown)[0]}'")
     for key in ("id", "title", "area", "severity", "table", "policy_ref", "legal_ref", "rule"):
         if not entry.get(key):
             raise CheckError(f"{where}: missing key '{key}'")
-    if entry["area"] not in AREAS:
-        raise CheckError(f"{where} ({entry['id']}): area '{entry['area']}' is not one of {', '.join(AREAS)}")
+    if entry["area"] not in areas:
+        raise CheckError(f"{where} ({entry['id']}): area '{entry['area']}' is not one of {', '.join(areas)}")
     if entry["severity"] not in SEVERITIES:
         raise CheckError(f"{where} ({entry['id']}): severity '{entry['severity']}' is not one of high, medium, low")
     sql = ""

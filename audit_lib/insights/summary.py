@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.express as px
 
-from ..checks import load_checks
+from ..checks import load_areas, load_checks
 from ..dates import period_of
 from ..nb import Run, resolve, table
 from ..run import AREA_ORDER, SEVERITY_ORDER
@@ -30,11 +30,7 @@ SECTIONS = {
 }
 # Clauses some checks cite beyond those six; shown after them so no finding is left without a light.
 OTHER_SECTIONS = {"§3.2": "Categories of personal data (payment data)", "§6": "Security and quality of the records"}
-AREA_NAMES = {
-    "retention": "Retention", "lawful_basis": "Lawful basis and consent", "transfers": "Recipients and transfers",
-    "rights": "Rights requests", "breaches": "Data breaches", "security": "Security of payment data",
-    "data_quality": "Quality of the records",
-}
+AREA_NAMES = {a.id: a.title for a in load_areas()}  # checks/areas.yaml
 LIGHT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "grey": "#9e9e9e"}
 LIFECYCLE = ["new", "still open", "resolved"]
 PERIOD = re.compile(r"^\d{4}-\d{2}$")
