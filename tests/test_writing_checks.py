@@ -50,3 +50,11 @@ def test_the_example_finds_one_day_past_the_deadline_and_not_on_it(folder, audit
     assert set(found["record_id"]) == {"one-day-past"}
     assert found["observed"].tolist() == ["prospect collected 2023-10-30; deadline 2026-10-30"]
     assert results.status["RET-EXAMPLE-OLD-PROSPECT"]["status"] == "ran"
+
+
+def test_the_payment_data_view_lists_the_checks_its_declarations_name():
+    from audit_lib.checks import checks_in
+    from audit_lib.insights.rights import PAYMENT_CHECKS
+
+    assert set(PAYMENT_CHECKS) == {c.id for c in checks_in("payment_data")} == {
+        "SEC-CVV-STORED", "SEC-PAN-UNMASKED", "RET-CARD-DATA"}

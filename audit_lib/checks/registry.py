@@ -13,7 +13,8 @@ from ..errors import CheckError
 HERE = Path(__file__).parent
 AREAS_FILE = "areas.yaml"
 SEVERITIES = ("high", "medium", "low")
-FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated"}
+FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated",
+          "groups"}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -34,6 +35,7 @@ class Check:
     sql: str = ""
     generated: bool = False
     params: tuple[str, ...] = field(default=())
+    groups: tuple[str, ...] = field(default=())  # views that show several checks together ("payment_data")
 
     def rule_text(self, values: dict[str, object]) -> str:
         """The rule with its policy parameters filled in (``{prospect_years}`` -> 3)."""
@@ -79,6 +81,11 @@ def load_checks(folder: Path = HERE) -> tuple[Check, ...]:
     if dupes:
         raise CheckError(f"check {dupes[0]} is declared twice")
     return tuple(checks)
+
+
+def checks_in(group: str, folder: Path = HERE) -> tuple[Check, ...]:
+    """The checks whose declaration lists ``group`` under ``groups``, in catalogue order."""
+    return tuple(c for c in load_checks(folder) if group in c.groups)
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,7 @@ def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
         sql=sql,
         generated=bool(entry.get("generated")),
         params=tuple(dict.fromkeys(PARAM.findall(_strip_comments(sql)))),
+        groups=tuple(str(g) for g in entry.get("groups") or ()),
     )
 
 
