@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 import zoneinfo
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from .reference import reference_tables
 from .sqlmacros import install_macros
 
 Progress = Callable[[str], None]
+MEMORY_LIMIT = "2.5GB"  # DuckDB's cap per extract; a caller may set another (peak < 4 GB at scale L)
 
 
 class Extract:
@@ -51,7 +51,7 @@ class Extract:
         self.con = duckdb.connect()
         # bounded memory: DuckDB spills to the run's temporary folder beyond this (peak < 4 GB at scale L)
         self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
-        self.con.execute("SET memory_limit = ?", [os.environ.get("GDPR_AUDIT_MEMORY_LIMIT", "2.5GB")])
+        self.con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
         try:
             self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error:

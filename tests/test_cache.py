@@ -82,3 +82,12 @@ def test_the_command_line_never_uses_the_cache(tmp_path, cache_dir):
     folder = write_extract(tmp_path / "x", TABLES)
     assert main(["check", "--data", str(folder), "--period", "2026-10", "--out", str(tmp_path / "o"), "--quiet"]) == 0
     assert not cache_dir.exists() or not os.listdir(cache_dir)
+
+
+def test_the_memory_cap_is_a_setting_of_the_library_not_of_the_environment(tmp_path, monkeypatch):
+    from audit_lib import extract
+
+    monkeypatch.setattr(extract, "MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("GDPR_AUDIT_MEMORY_LIMIT", "3GB")
+    with opened(write_extract(tmp_path / "x", TABLES), []) as ex:
+        assert ex.sql("SELECT current_setting('memory_limit') AS m")["m"][0] == "953.6 MiB"
