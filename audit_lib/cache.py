@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from .intake.canonical import define_views
+from .sqlident import literal
 
 KEEP = 5
 FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter")
@@ -55,7 +56,7 @@ def restore(extract, entry: Path) -> bool:
     if not (db.exists() and meta.exists()):
         return False
     saved = json.loads(meta.read_text(encoding="utf-8"))
-    extract.con.execute(f"ATTACH '{_q(db)}' AS extract_cache (READ_ONLY)")
+    extract.con.execute(f"ATTACH {literal(db)} AS extract_cache (READ_ONLY)")
     cached = {r[0] for r in extract.con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'extract_cache'").fetchall()}
     for f in extract.files:
@@ -81,7 +82,7 @@ def save(extract, entry: Path) -> None:
     tables = [r[0] for r in extract.con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
         "(table_name LIKE '%\\_typed' ESCAPE '\\' OR table_name LIKE '%\\_days' ESCAPE '\\')").fetchall()]
-    extract.con.execute(f"ATTACH '{_q(work / 'extract.duckdb')}' AS cache_out")
+    extract.con.execute(f"ATTACH {literal(work / 'extract.duckdb')} AS cache_out")
     try:
         for name in tables:
             extract.con.execute(f"CREATE TABLE cache_out.{name} AS SELECT * FROM temp.main.{name}")
@@ -99,8 +100,4 @@ def _prune(root: Path) -> None:
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _q(path: Path) -> str:
-    return str(path).replace("'", "''")
 

@@ -22,6 +22,7 @@ from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
 from .reference import reference_tables
+from .sqlident import literal
 from .sqlmacros import install_macros
 
 Progress = Callable[[str], None]
@@ -49,7 +50,7 @@ class Extract:
         self._tmp = tempfile.TemporaryDirectory(prefix="gdpr-audit-")
         self.con = duckdb.connect()
         # bounded memory: DuckDB spills to the run's temporary folder beyond this (peak < 4 GB at scale L)
-        self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
+        self.con.execute(f"SET temp_directory = {literal(self._tmp.name)}")
         self.con.execute("SET memory_limit = ?", [os.environ.get("GDPR_AUDIT_MEMORY_LIMIT", "2.5GB")])
         try:
             self.con.execute("SET enable_progress_bar = false")

@@ -13,6 +13,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from audit_lib.errors import PolicyError
+from audit_lib.safeyaml import safe_load
 
 SHIPPED_POLICY = Path(__file__).parent / "data" / "policy_socomec_nl.yaml"
 ART6_BASES = ("consent", "contract", "pre_contractual", "legal_obligation",
@@ -284,7 +285,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except OSError as e:
         raise PolicyError(f"{name}: cannot read the policy file ({e.strerror or e})") from None
     try:
-        raw = yaml.load(data, Loader=_UniqueKeyLoader)
+        raw = safe_load(data, _UniqueKeyLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -22,7 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..contract import Table, load_contract
 from ..errors import InputError
+from ..safeyaml import safe_load
+from ..sqlident import ident
 from .clf import read_clf
+from .paths import inside, profile_name, relative_entry
 from .readers import _read_one_csv, _union, dedupe_name, read_table, sniff_csv, transcode, xlsx_to_arrow
 from .sources import SourceFile, TableSource
 
@@ -161,9 +164,9 @@ class Profile(Mapping):
 def load_profile(path: Path) -> Profile:
     """Read and validate one profile file; a mistake is one line naming the file and the key."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = safe_load(Path(path).read_bytes())
     except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"profile {path}: unreadable ({str(err).splitlines()[0]})") from None
+        raise InputError(f"profile {path}: unreadable ({_yaml_problem(err)})") from None
     if not isinstance(raw, dict):
         raise InputError(f"profile {path}: expected a mapping with name, table, format, match, columns")
     try:
@@ -187,7 +190,17 @@ def profile_dirs(root: Path, extra: list[Path]) -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
+def _yaml_problem(err: Exception) -> str:
+    """Why a YAML file is unreadable, without quoting its content."""
+    if isinstance(err, OSError):
+        return err.strerror or type(err).__name__
+    mark = getattr(err, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark else ""
+    return where + " ".join(str(getattr(err, "problem", None) or err).split())[:120]
+
+
 def find_profile(name: str, dirs: list[Path]) -> Profile:
+    profile_name(name)
     for d in dirs:
         path = d / f"{name}.yaml"
         if path.is_file():
@@ -208,7 +221,7 @@ def parse_choices(choices: list[str]) -> list[tuple[str, str]]:
         table, sep, name = choice.partition("=")
         if not sep or not table.strip() or not name.strip():
             raise InputError(f"--profile {choice}: expected TABLE=NAME, e.g. persons=salesforce_lead_api")
-        pairs.append((table.strip(), name.strip()))
+        pairs.append((table.strip(), profile_name(name.strip())))
     return pairs
 
 
@@ -233,13 +246,20 @@ def _read_extract_yaml(root: Path) -> dict:
     path = root / EXTRACT_FILE
     if not path.is_file():
         return {}
+    inside(root, path)
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise InputError(f"{path}: unreadable YAML ({str(err).splitlines()[0]})") from None
-    unknown = set(spec) - {"files", "profile_dirs"} if isinstance(spec, dict) else {"?"}
+        spec = safe_load(path.read_bytes()) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(f"{path}: unreadable YAML ({_yaml_problem(err)})") from None
+    if not isinstance(spec, dict):
+        raise InputError(f"{path}: expected a mapping with the keys files, profile_dirs")
+    unknown = {str(k) for k in spec} - {"files", "profile_dirs"}
     if unknown:
-        raise InputError(f"{path}: unknown key '{sorted(unknown)[0]}' (expected files, profile_dirs)")
+        raise InputError(f"{path}: unknown key '{sorted(unknown)[0][:60]}' (expected files, profile_dirs)")
+    if not isinstance(spec.get("files") or {}, dict):
+        raise InputError(f"{path}: files: expected a mapping of file name to profile name")
+    if not isinstance(spec.get("profile_dirs") or [], list):
+        raise InputError(f"{path}: profile_dirs: expected a list of folders inside the extract")
     return spec
 
 
@@ -248,15 +268,22 @@ def _matching(root: Path, patterns: list[str]) -> list[Path]:
     found = []
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix().lower()
-        if p.is_file() and not p.name.startswith(".") and any(fnmatch.fnmatch(rel, pat.lower()) for pat in patterns):
-            found.append(p)
+        if not p.name.startswith(".") and any(fnmatch.fnmatch(rel, pat.lower()) for pat in patterns):
+            inside(root, p)  # a symlink out of the extract is refused, never followed
+            if p.is_file():
+                found.append(p)
     return found
 
 
 def plan_profiles(root: Path, choices: list[str], dirs: list[Path]) -> list[ProfiledFiles]:
     """The chosen profiles and their files: ``--profile TABLE=NAME`` globs, then extract.yaml ``files``."""
     spec = _read_extract_yaml(root)
-    dirs = profile_dirs(root, [*dirs, *[root / d for d in spec.get("profile_dirs", []) or []]])
+    where = root / EXTRACT_FILE
+    own = [relative_entry(root, str(d), f"{where}: profile_dirs") for d in spec.get("profile_dirs", []) or []]
+    for d in [*own, root / "profiles"]:
+        if d.exists() or d.is_symlink():
+            inside(root, d)
+    dirs = profile_dirs(root, [*dirs, *own])
     claimed: dict[Path, str] = {}
     plans: dict[str, ProfiledFiles] = {}
 
@@ -283,10 +310,13 @@ def plan_profiles(root: Path, choices: list[str], dirs: list[Path]) -> list[Prof
         for path in files:
             claim(profile, path)
     for file_name, name in (spec.get("files") or {}).items():
-        path = root / file_name
+        path = relative_entry(root, str(file_name), f"{where}: files")
+        if not (path.exists() or path.is_symlink()):
+            raise InputError(f"{where}: files: '{file_name}' not found in {root}")
+        inside(root, path)
         if not path.is_file():
             raise InputError(f"{root / EXTRACT_FILE}: files: '{file_name}' not found in {root}")
-        claim(find_profile(str(name), dirs), path)
+        claim(find_profile(profile_name(str(name), f"{where}: files: {file_name}"), dirs), path)
     return list(plans.values())
 
 
@@ -392,7 +422,7 @@ class ProfileReader:
     def _read_xlsx(self, con, plan: ProfiledFiles) -> None:
         prof, parts = plan.profile, []
         for i, f in enumerate(plan.files):
-            arrow = xlsx_to_arrow(f.path, prof.sheet or "", prof.header_row)
+            arrow = xlsx_to_arrow(f.path, prof.sheet or "", prof.header_row, dedupe=True)
             names: list[str] = []
             for n in arrow.column_names:
                 names.append(dedupe_name(n, names) if n in names else n)
@@ -425,7 +455,8 @@ def _empty(table: Table) -> str:
 def _as_text(con, rel: str) -> str:
     """A SELECT of ``rel`` with every column as text (a canonical Parquet file stacked with a profile)."""
     cols = con.execute(f"DESCRIBE {rel}").fetchall()
-    exprs = [f'"{c}"' if c == "_row" or t == "VARCHAR" else f'CAST("{c}" AS VARCHAR) AS "{c}"' for c, t, *_ in cols]
+    exprs = [ident(c) if c == "_row" or t == "VARCHAR" else f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}"
+             for c, t, *_ in cols]
     return f"(SELECT {', '.join(exprs)} FROM {rel})"
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from .paths import inside
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".jsonl": "jsonl", ".log": "clf", ".gz": "clf"}
 EXPECTED = ".csv, .parquet, .xlsx, .jsonl (or a folder of such files)"
@@ -64,21 +66,43 @@ def discover(root: Path, tables: list[str]) -> dict[str, TableSource]:
     if not root.is_dir():
         raise InputError(f"{root}: not a folder (expected an extract folder)")
     found: dict[str, TableSource] = {}
+    try:
+        entries = sorted(root.iterdir())
+    except OSError as err:
+        raise InputError(f"{root}: cannot list the extract folder ({err.strerror or type(err).__name__})") from None
     for table in tables:
-        candidates = sorted(p for p in root.iterdir() if p.stem.lower() == table or p.name.lower() == table)
+        candidates = [p for p in entries if p.stem.lower() == table or p.name.lower() == table]
         candidates = [p for p in candidates if p.suffix.lower() not in IGNORED_SUFFIXES]
         if not candidates:
+            _near_miss(entries, table)
             continue
         if len(candidates) > 1:
             names = ", ".join(p.name for p in candidates)
             raise InputError(f"{root}: table {table} is given more than once ({names}); keep one file or folder")
-        found[table] = _table_source(candidates[0], table)
+        inside(root, candidates[0])
+        found[table] = _table_source(candidates[0], table, root)
     return found
 
 
-def _table_source(path: Path, table: str) -> TableSource:
+def _near_miss(entries: list[Path], table: str) -> None:
+    """A file meant as ``table`` but named so it would be skipped: say what would work (never silent)."""
+    for p in entries:
+        name = p.name.lower()
+        stem = name.split(".")[0]
+        if stem == table and name.endswith(".gz") and table != "connection_logs":
+            raise InputError(f"{p}: compressed files are not read for {table}; decompress it to {table}.csv "
+                             f"(or convert it to {table}.parquet)")
+        if stem != table and stem in (table[:-1], table + "s") and file_format(p) is not None:
+            raise InputError(f"{p}: not a table name; rename it to {table}{p.suffix.lower()} to audit it "
+                             f"as table {table}")
+
+
+def _table_source(path: Path, table: str, root: Path) -> TableSource:
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        files = [p for p in sorted(path.rglob("*")) if not p.name.startswith(".")]
+        for p in files:
+            inside(root, p)
+        files = [p for p in files if p.is_file()]
         if not files:
             raise InputError(f"{path}: folder for table {table} is empty (expected {EXPECTED})")
         formats = {}
@@ -97,7 +121,12 @@ def _table_source(path: Path, table: str) -> TableSource:
         files = [path]
     sources = []
     for f in files:
-        size = f.stat().st_size
+        try:
+            size = f.stat().st_size
+        except OSError as err:
+            raise InputError(f"{f}: cannot be read ({err.strerror or type(err).__name__})") from None
+        if not os.access(f, os.R_OK):
+            raise InputError(f"{f}: cannot be read (permission denied)")
         if size == 0:
             raise InputError(f"{f}: file is empty (expected a header row naming the columns of {table})")
         sources.append(SourceFile(path=f, table=table, format=fmt, size=size))
