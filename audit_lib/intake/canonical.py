@@ -22,6 +22,12 @@ def _raw(col: str) -> str:
     return f'"{col}"'
 
 
+def _span_ts(col: str) -> str:
+    """A naive native timestamp, NULL outside 1900-2200 (compared before any zone arithmetic)."""
+    return (f"CASE WHEN {_raw(col)} >= TIMESTAMP '1900-01-01' AND {_raw(col)} < TIMESTAMP '2201-01-01' "
+            f"THEN {_raw(col)} END")
+
+
 def _text(col: str, raw_type: str) -> str:
     return _raw(col) if raw_type == "VARCHAR" else f"CAST({_raw(col)} AS VARCHAR)"
 
@@ -32,19 +38,22 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
         return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE",
                 "timestamp": "NULL::TIMESTAMPTZ"}.get(col.type, "NULL::VARCHAR")
     text = _text(col.name, raw_type)
+    # native Parquet dates are bounded like text ones (1900-2200): infinity would overflow in a check
     if col.type == "timestamp":
         if raw_type == "TIMESTAMP WITH TIME ZONE":
-            return _raw(col.name)
+            return f"ts_in_span({_raw(col.name)})"
         if raw_type in TIME_TYPES:
-            return f"local_to_utc(CAST({_raw(col.name)} AS TIMESTAMP))"
+            return f"ts_in_span(local_to_utc(CAST(date_in_span(CAST({_raw(col.name)} AS DATE)) AS TIMESTAMP)))" \
+                if raw_type == "DATE" else \
+                f"ts_in_span(local_to_utc(CAST({_span_ts(col.name)} AS TIMESTAMP)))"
         return f"parse_ts({text})"
     if col.type == "date":
         if raw_type == "DATE":
-            return _raw(col.name)
+            return f"date_in_span({_raw(col.name)})"
         if raw_type == "TIMESTAMP WITH TIME ZONE":
-            return f"local_date({_raw(col.name)})"
+            return f"local_date(ts_in_span({_raw(col.name)}))"
         if raw_type in TIME_TYPES:
-            return f"CAST({_raw(col.name)} AS DATE)"
+            return f"date_in_span(CAST({_span_ts(col.name)} AS DATE))"
         return f"parse_date({text})"
     if col.type == "bool":
         return _raw(col.name) if raw_type == "BOOLEAN" else f"parse_bool({text})"
