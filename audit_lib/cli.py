@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import AuditError
@@ -48,8 +50,24 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM (kill, cron timeout) unwinds like Ctrl-C: temporary copies and staging folders are removed."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args) -> int:
     try:
         if getattr(args, "profile", None) or getattr(args, "profile_dir", None):
             from .intake.profiles import use_profiles  # noqa: PLC0415
@@ -63,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             from .report import report_command  # noqa: PLC0415
 
             return report_command(args)
+        from .dates import period_end  # noqa: PLC0415
         from .sample import generate  # noqa: PLC0415
 
+        period_end(args.period)
         started = dt.datetime.now()
         generate(args.out, scale=args.scale, seed=args.seed, period=args.period)
         print(f"sample {args.scale} written to {args.out} in {(dt.datetime.now() - started).total_seconds():.1f} s")
@@ -75,6 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gdpr-audit: interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # unreadable file, disk full, read-only folder: one line naming the file
+        where = err.filename or "a file"
+        print(f"gdpr-audit: error: {where}: {err.strerror or type(err).__name__}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("gdpr-audit: error: out of memory (set GDPR_AUDIT_MEMORY_LIMIT lower)", file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - a DuckDB or library failure still gets one line, no data value
+        from .intake.readers import first_line  # noqa: PLC0415
+
+        print(f"gdpr-audit: error: {type(err).__name__}: {first_line(err)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

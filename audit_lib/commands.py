@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sys
 from pathlib import Path
 
+from .atomic import staging_for, swap_into_place
 from .dates import as_of_for
+from .errors import OutputError
 from .extract import Extract
 from .findings import write_findings
 from .manifest import build_manifest, write_manifest
@@ -56,9 +60,36 @@ def _prefix(area: str) -> str:
             "breaches": "BR", "security": "SEC", "data_quality": "DQ"}[area]
 
 
+OUTPUT_NAMES = {"findings.csv", "findings.parquet", "findings.xlsx", "manifest.json"}
+
+
+def usable_out(out: Path) -> Path:
+    """``--out``: a new folder, or one holding only a previous run's outputs (it is replaced whole)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: is a file, not a folder (give a folder for the findings)")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES)
+        if others:
+            raise OutputError(f"--out {out}: holds other files ({others[0][:60]}...); give an empty folder or "
+                              "a previous run's output folder, which is replaced whole")
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write in {parent} (permission denied)")
+    return out
+
+
 def check_command(args) -> int:
     as_of = as_of_for(args.period, args.as_of)
-    results, manifest = audit_to_folder(args.data, as_of, args.policy, args.out, args.quiet)
+    out = usable_out(Path(args.out).absolute())
+    staging = staging_for(out)
+    try:
+        # the new findings and their manifest replace --out together, or not at all
+        results, manifest = audit_to_folder(args.data, as_of, args.policy, staging, args.quiet)
+        swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     for line in summary_lines(results, manifest):
         print(line)
     print(f"written: {args.out}/findings.csv, findings.parquet, findings.xlsx, manifest.json")

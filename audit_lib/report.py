@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from .atomic import staging_for, swap_into_place
 from .commands import audit_to_folder
 from .dates import as_of_for, period_of
 from .errors import AuditError
@@ -52,8 +53,7 @@ def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, o
     notebooks = notebooks_in(Path(notebooks_dir or NOTEBOOKS_DIR).resolve())
     period = period_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".{period}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = staging_for(out / period)
     progress = (lambda msg, end="\n": None) if quiet else (
         lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
     try:
@@ -157,18 +157,3 @@ def _running_cell(src: Path, dst: Path) -> int | None:
         if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
             return _source_cell(src, i)
     return None
-
-
-def swap_into_place(staging: Path, target: Path) -> Path:
-    """Replace ``target`` by ``staging`` with two renames; the old folder is deleted only afterwards."""
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(staging, target)
-    except OSError:
-        if old.exists():
-            os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    return target

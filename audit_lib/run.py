@@ -1,6 +1,7 @@
 """Run declared checks on a loaded extract and assemble the findings table."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -10,6 +11,7 @@ from .checks import Check, load_checks, load_shared
 from .errors import CheckError
 from .extract import Extract
 from .findings import COLUMNS, empty_findings, finding_id
+from .intake.readers import first_line
 
 AREA_ORDER = ["retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality"]
 SEVERITY_ORDER = ["high", "medium", "low"]
@@ -76,7 +78,8 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
         _ensure_shared(extract, check.sql, values)
         frame = extract.con.execute(check.sql, {p: values[p] for p in check.params}).df()
     except duckdb.Error as err:
-        raise CheckError(f"{check.id}: the check's SQL failed ({str(err).splitlines()[0]})") from None
+        # DuckDB quotes the value it choked on: the message is redacted, never echoed raw
+        raise CheckError(f"{check.id}: the check's SQL failed ({first_line(err)})") from None
     for col in ("record_id", "observed"):
         if col not in frame.columns:
             raise CheckError(f"{check.id}: the check's SQL must return a column '{col}'")
@@ -102,7 +105,8 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
     """Merge per (check, record) and add the declaration's columns."""
     if raw.empty:
         return empty_findings()
-    raw = raw.assign(record_id=raw["record_id"].astype("string"), person_id=raw["person_id"].astype("string"))
+    raw = raw.assign(record_id=raw["record_id"].astype("string"), person_id=raw["person_id"].astype("string"),
+                     observed=raw["observed"].map(_no_contact_data, na_action="ignore"))
     grouped = (
         raw.groupby(["table", "record_id"], dropna=False, sort=True)
         .agg(person_id=("person_id", "first"), observed=("observed", _join), count=("count", "sum"))
@@ -125,6 +129,14 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
         "count": grouped["count"].astype("int64"),
     })
     return out[COLUMNS].astype({c: "string" for c in COLUMNS if c != "count"})
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _no_contact_data(value: object) -> object:
+    """An e-mail address typed into an id or purpose field is personal data: never copied into ``observed``."""
+    return EMAIL.sub("<e-mail address>", value) if isinstance(value, str) else value
 
 
 def _join(values: pd.Series) -> str:
