@@ -42,7 +42,7 @@ def clean_leftovers(folder: Path) -> list[Path]:
 
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # an earlier run of this process id (pids are reused): not running now
+        return True  # this process: perhaps another open extract or run of it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

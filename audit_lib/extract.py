@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,20 @@ from .sqlmacros import install_macros
 Progress = Callable[[str], None]
 
 
+def clean_stale_temp() -> None:
+    """Remove ``gdpr-audit-<pid>-*`` temporary folders of processes that no longer run."""
+    from .atomic import _alive  # noqa: PLC0415
+
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob("gdpr-audit-*-*"))
+    except OSError:
+        return
+    for p in entries:
+        pid = p.name.split("-")[2]
+        if pid.isdigit() and p.is_dir() and not p.is_symlink() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
 class Extract:
     """One extract folder loaded into an in-memory DuckDB for one as_of and one policy.
 
@@ -47,7 +62,10 @@ class Extract:
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.progress = progress or (lambda msg: None)
         self.contract = load_contract()
-        self._tmp = tempfile.TemporaryDirectory(prefix="gdpr-audit-")
+        # transcoded copies of personal data live here: removed on close, on Ctrl-C/SIGTERM (cli.py), and
+        # after a kill -9 by the next run (the folder names its process)
+        clean_stale_temp()
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"gdpr-audit-{os.getpid()}-")
         self.con = duckdb.connect()
         # bounded memory: DuckDB spills to the run's temporary folder beyond this (peak < 4 GB at scale L)
         self.con.execute(f"SET temp_directory = {literal(self._tmp.name)}")
