@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..errors import InputError
 from ..sqlident import ident, literal
@@ -260,6 +261,11 @@ def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
     except duckdb.Error as err:
         bad = _first_bad_parquet(con, source)
         raise InputError(f"{bad}: unreadable Parquet ({first_line(err)})") from None
+    for f in source.files:  # DuckDB renames "Email" beside "email" to "Email_1": a silent misread
+        try:
+            check_names(f.path, [n.replace("\ufeff", "").strip().lower() for n in pq.read_schema(f.path).names])
+        except (OSError, pa.ArrowException):
+            raise InputError(f"{f.path}: unreadable Parquet (schema cannot be read)") from None
     rows = {Path(fn).name: n for fn, n in meta}
     for f in source.files:
         f.rows = rows.get(f.path.name)
