@@ -562,3 +562,21 @@ def test_a_near_miss_file_is_not_silently_ignored(tmp_path, capsys, name, hint):
         (data / "persons.csv").unlink()
     code, err = run(tmp_path, capsys, data)
     assert code == 2 and hint in one_line(err)
+
+
+def test_breach_id_with_a_link_is_not_clickable_in_the_chart(tmp_path):
+    import datetime as dt
+
+    from audit_lib.extract import Extract
+    from audit_lib.insights.rights import breach_timeline
+    from audit_lib.nb import Run
+    from audit_lib.run import run_checks
+
+    hostile = '<a href="https://evil.example/">BR-1</a>'
+    data = extract(tmp_path, {"breaches.csv": "breach_id,detected_at,risk,notified_authority_at,subjects_notified_at,"
+                                              f"delay_reason\n\"{hostile.replace(chr(34), chr(34) * 2)}\","
+                                              "2026-10-01T09:00:00Z,high_risk,2026-10-05T09:00:00Z,2026-10-06T09:00:00Z,\n"})
+    with Extract(data, dt.date(2026, 10, 31)) as ex:
+        fig = breach_timeline(Run.from_results(ex, run_checks(ex)))
+    labels = [str(y) for trace in fig.data for y in trace.y]
+    assert labels == ['&lt;a href="https://evil.example/"&gt;BR-1&lt;/a&gt;']

@@ -10,6 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from ..run import check_by_id
+from .plot_text import plot_text
 
 # The deadline of each request, computed as DSR-OVERDUE does (policy parameters bound, never literals).
 _REQUESTS = """
@@ -227,6 +228,7 @@ def breach_timeline(run) -> go.Figure:
     """
     frame = breach_register(run)
     frame = frame[frame["risk"] != "none"]  # no notification is owed for them
+    frame = frame.assign(breach_id=frame["breach_id"].map(plot_text))  # an id holding <a href> stays text
     limit = run.extract.params()["breach_notification_hours"]
     fig = px.bar(frame, x="hours", y="breach_id", color="risk", orientation="h",
                  hover_data=["detected", "authority notified", "time to notify", "delay reason given", "verdict"],
