@@ -183,7 +183,8 @@ def scan_errors(con, source: TableSource, workdir: Path, build) -> None:
         except duckdb.Error as err:
             msg = str(err)
             if source.format != "csv" or "CSV Error" not in msg:
-                raise
+                where = source.files[0].path if len(source.files) == 1 else source.files[0].path.parent
+                raise InputError(f"{where}: cannot be read ({first_line(err)})") from None
             bad = _file_of(msg, source)
             if bad is not None and "not utf-8 encoded" in msg and bad.encoding != "cp1252":
                 bad.encoding = "cp1252"
