@@ -174,6 +174,10 @@ class Extract:
                         build_daily_summary(self.con, table)
 
                 scan_errors(self.con, source, Path(self._tmp.name), build)
+                if not in_place:  # the typed table holds the rows now: no UTF-8 copy of personal data lingers
+                    for f in source.files:
+                        if f.read_path is not None and f.read_path != f.path:
+                            f.read_path.unlink(missing_ok=True)
                 self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
