@@ -344,11 +344,23 @@ def test_stale_temporary_copy_of_a_killed_run_is_removed(tmp_path, capsys):
     assert not stale.exists()
 
 
+def test_transcoded_copy_is_deleted_once_the_rows_are_typed(tmp_path, capsys, monkeypatch):
+    import audit_lib.commands as commands
+
+    seen = []
+    real = commands.run_checks
+    monkeypatch.setattr(commands, "run_checks",
+                        lambda ex: seen.extend(p for p in (tmp_path / "tmp").rglob("*") if p.is_file()) or real(ex))
+    data = extract(tmp_path, {"persons.csv": (HEADER + "p\xe9,prospect,2026-01-01\n").encode("cp1252")})
+    assert run(tmp_path, capsys, data) == (0, "")
+    assert seen == []
+
+
 def test_sigterm_removes_the_temporary_copy(tmp_path, capsys, monkeypatch):
     import audit_lib.commands as commands
 
     def killed(extract):
-        assert any((tmp_path / "tmp").iterdir())  # the cp1252 transcode is there now
+        assert any((tmp_path / "tmp").iterdir())  # the run's temporary folder
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)
 
