@@ -456,6 +456,29 @@ def test_out_under_a_file(tmp_path, capsys):
     assert code == 2 and "afile" in one_line(err)
 
 
+def test_out_in_a_read_only_folder(tmp_path, capsys, monkeypatch):
+    import audit_lib.commands as commands
+
+    monkeypatch.setattr(commands.os, "access", lambda path, mode: Path(path) != tmp_path / "ro")
+    data = extract(tmp_path, {"persons.csv": GOOD})
+    (tmp_path / "ro").mkdir()
+    code, err = run(tmp_path, capsys, data, out=tmp_path / "ro" / "out")
+    assert code == 2 and "permission denied" in one_line(err)
+
+
+def test_read_only_out_at_the_swap_is_one_line(tmp_path, capsys, monkeypatch):
+    from audit_lib import atomic
+
+    def denied(*a):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out"))
+
+    monkeypatch.setattr(atomic.os, "rename", denied)
+    data = extract(tmp_path, {"persons.csv": GOOD})
+    code, err = run(tmp_path, capsys, data)
+    assert code == 2 and "out: Permission denied" in one_line(err)
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
 def test_out_holding_other_files_is_not_replaced(tmp_path, capsys):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "thesis.docx").write_text("keep me")
