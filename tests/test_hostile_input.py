@@ -589,7 +589,8 @@ def test_separator_inside_a_quoted_header_name(tmp_path, capsys):
     assert ids(tmp_path, "RET-PROSPECT-3Y") == {"p1"}
 
 
-@pytest.mark.parametrize("name, hint", [("consents.csv.gz", "decompress"), ("person.csv", "persons.csv"),
+@pytest.mark.parametrize("name, hint", [("consents.csv.gz", "decompress"), ("persons.csv.gz", "decompress"),
+                                        ("person.csv", "persons.csv"),
                                         ("consent.parquet", "consents.parquet")])
 def test_a_near_miss_file_is_not_silently_ignored(tmp_path, capsys, name, hint):
     data = extract(tmp_path, {"persons.csv": GOOD, name: b"\x1f\x8b" if name.endswith(".gz") else GOOD})

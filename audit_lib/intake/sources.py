@@ -73,6 +73,7 @@ def discover(root: Path, tables: list[str]) -> dict[str, TableSource]:
     for table in tables:
         candidates = [p for p in entries if p.stem.lower() == table or p.name.lower() == table]
         candidates = [p for p in candidates if p.suffix.lower() not in IGNORED_SUFFIXES]
+        _compressed(entries, table)
         if not candidates:
             _near_miss(entries, table)
             continue
@@ -84,14 +85,20 @@ def discover(root: Path, tables: list[str]) -> dict[str, TableSource]:
     return found
 
 
+def _compressed(entries: list[Path], table: str) -> None:
+    """``consents.csv.gz``: a compressed table is not read; say so rather than skip it."""
+    for p in entries:
+        name = p.name.lower()
+        if name.split(".")[0] == table and name.endswith(".gz") and table != "connection_logs":
+            raise InputError(f"{p}: compressed files are not read for {table}; decompress it to {table}.csv "
+                             f"(or convert it to {table}.parquet)")
+
+
 def _near_miss(entries: list[Path], table: str) -> None:
     """A file meant as ``table`` but named so it would be skipped: say what would work (never silent)."""
     for p in entries:
         name = p.name.lower()
         stem = name.split(".")[0]
-        if stem == table and name.endswith(".gz") and table != "connection_logs":
-            raise InputError(f"{p}: compressed files are not read for {table}; decompress it to {table}.csv "
-                             f"(or convert it to {table}.parquet)")
         if stem != table and stem in (table[:-1], table + "s") and file_format(p) is not None:
             raise InputError(f"{p}: not a table name; rename it to {table}{p.suffix.lower()} to audit it "
                              f"as table {table}")
