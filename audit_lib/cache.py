@@ -20,7 +20,7 @@ import duckdb
 from .intake.canonical import define_views
 
 KEEP = 5
-FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter")
+FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
 
 
 def cache_root() -> Path | None:

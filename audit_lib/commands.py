@@ -8,16 +8,27 @@ from pathlib import Path
 from .dates import as_of_for
 from .extract import Extract
 from .findings import write_findings
+from .intake.profiles import Choices, parse_choices
 from .manifest import build_manifest, write_manifest
 from .run import AREA_ORDER, Results, run_checks
 
 
+def choices_of(args) -> Choices:
+    """The profile settings of a command line (--profile, --profile-dir, --date-order)."""
+    parse_choices(getattr(args, "profile", None) or [])  # a malformed TABLE=NAME stops here, before loading
+    return Choices(list(getattr(args, "profile", None) or []),
+                   [Path(d).resolve() for d in getattr(args, "profile_dir", None) or []],
+                   getattr(args, "date_order", None))
+
+
 def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, quiet: bool = False,
-                    command: str = "check") -> tuple[Results, dict]:
+                    command: str = "check", choices: Choices | None = None) -> tuple[Results, dict]:
     """Run the whole audit and write findings.{csv,parquet,xlsx} and manifest.json into ``out``."""
     started = dt.datetime.now(dt.timezone.utc)
     progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    with Extract(data, as_of, policy, progress) as extract:
+    choices = choices or Choices()
+    with Extract(data, as_of, policy, progress, profiles=choices.profiles, profile_dirs=choices.dirs,
+                 date_order=choices.date_order) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
@@ -58,7 +69,7 @@ def _prefix(area: str) -> str:
 
 def check_command(args) -> int:
     as_of = as_of_for(args.period, args.as_of)
-    results, manifest = audit_to_folder(args.data, as_of, args.policy, args.out, args.quiet)
+    results, manifest = audit_to_folder(args.data, as_of, args.policy, args.out, args.quiet, choices=choices_of(args))
     for line in summary_lines(results, manifest):
         print(line)
     print(f"written: {args.out}/findings.csv, findings.parquet, findings.xlsx, manifest.json")

@@ -17,7 +17,7 @@ from .contract import load_contract
 from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed
 from .intake.dq import dq_sql
-from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
+from .intake.profiles import Choices, ProfileReader, merge_sources, plan_profiles
 from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
@@ -36,12 +36,13 @@ class Extract:
 
     def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
                  progress: Progress | None = None, profiles: list[str] | None = None,
-                 profile_dirs: list[str | Path] | None = None, cache: bool = False):
+                 profile_dirs: list[str | Path] | None = None, cache: bool = False, date_order: str | None = None):
         self.root = Path(data)
         self.use_cache = cache  # interactive re-opening: see audit_lib/cache.py
-        # source profiles "TABLE=NAME" (default: those the command line put in the environment)
-        self.profile_choices = env_choices() if profiles is None else list(profiles)
-        self.profile_dirs = [Path(d) for d in profile_dirs or []]
+        # source profiles "TABLE=NAME", their folders and the date order: explicit, recorded in the manifest
+        self.choices = Choices(list(profiles or []), [Path(d).resolve() for d in profile_dirs or []], date_order)
+        self.skipped: list[tuple[Path, str]] = []  # files seen and deliberately not read (error logs)
+        self.profile_notes: list[dict] = []  # per profile: auto-applied, date order, absent optional columns
         self.as_of = as_of
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.progress = progress or (lambda msg: None)
@@ -93,7 +94,16 @@ class Extract:
         query = " UNION ALL ".join(f"({p})" for p in parts)
         frame = self.con.execute(query).df()
         frame.columns = ["check_id", "table", "record_id", "person_id", "observed", "count"]
-        return frame
+        unparsed = self.unparsed_findings()
+        return pd.concat([frame, unparsed], ignore_index=True) if len(unparsed) else frame
+
+    def unparsed_findings(self) -> pd.DataFrame:
+        """One DQ finding per web-server log file with lines in no known format (or undecodable, too long)."""
+        rows = [("DQ-INVALID-VALUE", f.table, f"unparseable {f.display(self.root)}", None,
+                 f"{f.unparsed} of {f.unparsed + (f.rows or 0)} lines not in a known web-server log format "
+                 f"(or not UTF-8, or longer than 64 KB)", f.unparsed)
+                for f in self.files if f.unparsed]
+        return pd.DataFrame(rows, columns=["check_id", "table", "record_id", "person_id", "observed", "count"])
 
     def close(self) -> None:
         self.con.close()
@@ -115,9 +125,15 @@ class Extract:
             self.con.unregister(f"_{name}_df")
 
     def _load(self) -> None:
-        plans = plan_profiles(self.root, self.profile_choices, self.profile_dirs)
-        self.sources = merge_sources(discover(self.root, list(self.contract)), plans, self.root)
-        self._reader = ProfileReader(plans)
+        found = discover(self.root, list(self.contract))
+        canonical = {f.path for s in found.values() for f in s.files} | {p for s in found.values() for p, _ in s.skipped}
+        plans = plan_profiles(self.root, self.choices, canonical, self.progress)
+        self.sources = merge_sources(found, plans, self.root)
+        self.skipped = [*self.choices.skipped, *[x for s in self.sources.values() for x in s.skipped]]
+        for path, why in self.skipped:
+            self.progress(f"{_display(path, self.root)}: skipped ({why})")
+        self._plans = plans
+        self._reader = ProfileReader(plans, self.choices.date_order)
         entry = cache.entry_for(self) if self.use_cache else None
         if entry is not None and cache.restore(self, entry):
             self.progress(f"re-opened unchanged extract from the cache ({entry})")
@@ -127,6 +143,13 @@ class Extract:
                 cache.save(self, entry)
         for name in self.not_provided:
             self._empty_table(name)
+        self.profile_notes = [{"profile": p.profile.name, "table": p.profile.table, "auto": p.auto,
+                               "date_order": p.date_order, "date_order_note": p.date_order_note,
+                               "notices": p.notices} for p in plans]
+        for note in self.profile_notes:
+            for line in note["notices"] + ([f"dates {note['date_order']} ({note['date_order_note']})"]
+                                           if note["date_order_note"] else []):
+                self.progress(f"profile {note['profile']}: {line}")
 
     def define_in_place(self, name: str) -> None:
         """The large table's view over its files, defined without scanning them."""
@@ -178,6 +201,13 @@ class Extract:
         build_typed(self.con, self.contract[name], f"raw_{name}", name, in_place=False)
         if self.contract[name].aggregate:
             build_daily_summary(self.con, self.contract[name])
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,
