@@ -200,9 +200,10 @@ def merge_sources(sources: dict[str, TableSource], plans: list[ProfiledFiles], r
                 target.files.extend(plan.files)
             elif derived_fits(plan, mapping):
                 merged.setdefault(mapping.table, TableSource(table=mapping.table, format=plan.profile.format))
-            elif mapping.table not in merged:
-                plan.notices.append(f"{mapping.table}: not provided by {plan.profile.name} (no file has "
-                                    f"{missing_column(mapping, set())})")
+            else:
+                have = _header(plan.files[0], plan.profile) or set()
+                plan.notices.append(f"{mapping.table}: not filled by {plan.profile.name} (the export has no "
+                                    f"{missing_column(mapping, have)})")
     return {t: merged[t] for t in load_contract() if t in merged}
 
 
