@@ -182,15 +182,12 @@ def _spec_present(prof, col: str, have: set[str]) -> bool:
 
 def _what_would_read(name: str) -> str:
     """Which shipped profile or option would read a file a profile cannot."""
-    hint = {
-        "salesforce_lead_api": "a report export (labels such as 'Lead ID') reads with --profile persons=salesforce_lead_report",
-        "salesforce_contact_api": "a report export (labels) reads with --profile persons=salesforce_contact_report",
-        "salesforce_lead_report": "an API-name export (Id, CreatedDate) reads with --profile persons=salesforce_lead_api",
-        "salesforce_contact_report": "an API-name export reads with --profile persons=salesforce_contact_api",
-    }.get(name)
-    general = ("or copy the profile into your --profile-dir and add the export's header to that column's "
-               "list of accepted names (docs/profiles.md)")
-    return f"{hint}, {general}" if hint else general.removeprefix("or ")
+    other = {"salesforce_lead_api": "a report export (labels such as 'Lead ID') reads with "
+                                    "--profile persons=salesforce_lead_report",
+             "salesforce_contact_api": "a report export (labels such as 'Contact ID') reads with "
+                                       "--profile persons=salesforce_contact_report"}.get(name)
+    own = "add the export's header to the column's accepted names in your own profile (docs/profiles.md)"
+    return f"{other}; else {own}" if other else own
 
 
 def _empty(table: Table) -> str:
