@@ -172,8 +172,10 @@ class Extract:
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
                 table = self.contract[name]
 
-                def build(raw=raw, label=label, in_place=in_place, table=table):
-                    build_typed(self.con, table, raw, label, in_place)
+                expected = reader.expected(name)
+
+                def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected):
+                    build_typed(self.con, table, raw, label, in_place, expected)
                     if table.aggregate:
                         build_daily_summary(self.con, table)
 

@@ -134,7 +134,10 @@ def test_unreadable_timestamp_is_a_data_quality_finding(tmp_path):
     data = copy_real(tmp_path / "x", {"Lead.csv": "sfdc_datacloud_Lead.csv"})
     edit_csv(data / "Lead.csv", lambda h, rows: set_cell(h, rows, "00QEc00000BBaeXMAT", "CreatedDate", "yesterday"))
     with Extract(data, AS_OF, profiles=["persons=salesforce_lead_api"]) as ex:
-        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "00QEc00000BBaeXMAT", "cannot be read: collected_at")}
+        # the column, the formats expected and the value's shape, never the value
+        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "00QEc00000BBaeXMAT",
+                           "cannot be read: collected_at (expected %Y-%m-%dT%H:%M:%S.%g%z or %Y-%m-%dT%H:%M:%S%z "
+                           "(salesforce_lead_api) or YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]; got a value shaped aaaaaaaaa)")}
 
 
 def test_profile_missing_a_mapped_column_stops_with_one_line(tmp_path, capsys):
@@ -313,7 +316,8 @@ def test_hubspot_contacts_export(tmp_path):
             ("102", "customer", dt.date(2021, 12, 31), None),
             ("103", None, dt.date(2024, 1, 1), None),
         ]
-        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "103", "cannot be read: subject_type")}
+        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "103", "cannot be read: subject_type "
+                                                                 "(expected one of customer/prospect; got a value shaped aaaaaaa)")}
         obj = q(ex, "SELECT objection_id, person_id, scope, registered_at FROM objections")
         assert [tuple(r) for r in obj] == [
             ("102-unsubscribed", "102", "email", dt.datetime(2026, 6, 1, 10, 0, tzinfo=UTC))]

@@ -15,7 +15,8 @@ def dq_sql(table: Table, provided: set[str]) -> str:
     parts = [
         f"SELECT 'DQ-MISSING-REQUIRED', '{t}', _key, {person}, 'missing: ' || _missing, 1 "
         f"FROM {t}_all WHERE _missing <> ''",
-        f"SELECT 'DQ-INVALID-VALUE', '{t}', _key, {person}, 'cannot be read: ' || _invalid, 1 "
+        f"SELECT 'DQ-INVALID-VALUE', '{t}', _key, {person}, "
+        f"'cannot be read: ' || coalesce(nullif(_invalid_detail, ''), _invalid), 1 "
         f"FROM {t}_all WHERE _invalid <> ''",
         f"SELECT 'DQ-FUTURE-DATE', '{t}', _key, {person}, 'after as_of: ' || _future, 1 "
         f"FROM {t}_all WHERE _future <> ''",

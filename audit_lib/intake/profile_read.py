@@ -63,6 +63,16 @@ class ProfileReader:
         self.loaded.add(table)
         return name
 
+    def expected(self, table: str) -> dict[str, str]:
+        """The formats the table's profiles accept per timestamp column (named in DQ-INVALID-VALUE)."""
+        seen: dict[str, dict[str, list[str]]] = {}
+        for plan, mapping in contributions(self.plans, table):
+            for col, formats in mapping.timestamp_formats.items():
+                shown = " or ".join(ordered(formats, plan.date_order))
+                seen.setdefault(col, {}).setdefault(shown, []).append(plan.profile.name)
+        return {col: "; ".join(f"{fmts} ({', '.join(dict.fromkeys(names))})" for fmts, names in by.items())
+                + " or YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]" for col, by in seen.items()}
+
     def _read_raw(self, con, plan: ProfiledFiles, workdir: Path) -> None:
         if plan.raw is not None:
             return
