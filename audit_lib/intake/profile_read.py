@@ -133,7 +133,7 @@ class ProfileReader:
                 d = " OR ".join(f"try_strptime({e}, {_lit(f)}) IS NOT NULL" for f in ordered(formats, "DMY"))
                 m = " OR ".join(f"try_strptime({e}, {_lit(f)}) IS NOT NULL" for f in ordered(formats, "MDY"))
                 a, b = con.execute(f"SELECT count(*) FILTER (({d}) AND NOT ({m})), "
-                                   f"count(*) FILTER (({m}) AND NOT ({d})) FROM {plan.raw}").fetchone()
+                                   f"count(*) FILTER (({m}) AND NOT ({d})) FROM {plan.raw} AS r").fetchone()
                 dmy, mdy = dmy + a, mdy + b
         if dmy and not mdy:
             plan.date_order, plan.date_order_note = "DMY", f"detected: {dmy} date(s) readable day-first only"

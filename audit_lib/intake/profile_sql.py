@@ -25,7 +25,9 @@ def _lit(text: str) -> str:
 
 
 def _ident(name: str) -> str:
-    return '"' + src(name).replace('"', '""') + '"'
+    """An export column, qualified by the raw relation's alias ``r`` (a lookup's subquery has the same
+    column names: an unqualified ``"email"`` would bind to the looked-up table's own column)."""
+    return 'r."' + src(name).replace('"', '""') + '"'
 
 
 def alternatives(name: str) -> list[str]:
@@ -113,7 +115,7 @@ def _value(spec: Source, have: set[str]) -> str:
             parts.append(_lit(spec[pos:]))
         return f"CASE WHEN {' OR '.join(blanks)} THEN NULL ELSE concat({', '.join(parts)}) END"
     if spec == "_row":
-        return "CAST(_row AS VARCHAR)"
+        return "CAST(r._row AS VARCHAR)"
     return _ident(spec) if src(spec) in have else "NULL::VARCHAR"
 
 
@@ -174,7 +176,7 @@ def mapped_select(raw: str, mapping: Mapping, have: set[str], nulls: list[str], 
     """The SELECT turning a profile's raw relation into the mapping's canonical text columns."""
     cols = [f"{column_expr(c, s, mapping, nulls, have, order)} AS \"{c}\"" for c, s in mapping.columns.items()]
     cols += [f"{_lit(v)} AS \"{c}\"" for c, v in mapping.constants.items()]
-    return f"SELECT _row, {', '.join(cols)} FROM {raw}{_where(mapping, have)}"
+    return f"SELECT r._row, {', '.join(cols)} FROM {raw} AS r{_where(mapping, have)}"
 
 
 def check_lookups(profile_name: str, mapping: Mapping, loaded: set[str]) -> None:
