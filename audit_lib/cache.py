@@ -45,7 +45,7 @@ def entry_for(extract) -> Path | None:
         stat = f.path.stat()
         files.append([str(f.path.resolve()), f.table, f.profile, stat.st_size, stat.st_mtime_ns])
     signature = json.dumps({"files": files, "as_of": extract.as_of.isoformat(), "policy": extract.policy.sha256,
-                            "version": tool_version()}, sort_keys=True)
+                            "version": tool_version(), "profiles": extract.choices.record()}, sort_keys=True)
     return root / hashlib.sha256(signature.encode()).hexdigest()[:32]
 
 

@@ -169,3 +169,27 @@ def test_notebooks_take_the_profiles_from_the_run_not_the_environment(tmp_path):
     run_ = open_run(str(data), "2026-10-31", run_dir=str(tmp_path / "out"))
     assert collected(run_.extract) == {"00Q000": dt.date(2021, 5, 26)}
     run_.extract.close()
+
+
+def _doc_block(after: str) -> str:
+    """The first ```yaml block after a heading of docs/profiles.md (the worked examples are run as written)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "profiles.md").read_text(encoding="utf-8")
+    rest = text[text.index(after):]
+    start = rest.index("```yaml\n") + len("```yaml\n")
+    return rest[start:rest.index("```", start)]
+
+
+def test_the_documented_french_crm_profile_reads_day_first_dates_and_opt_outs(tmp_path):
+    data = tmp_path / "x"
+    (data / "profiles").mkdir(parents=True)
+    (data / "profiles" / "crm_fr_leads.yaml").write_text(
+        _doc_block("## Worked example: a CRM export in another language"), encoding="utf-8")
+    (data / "leads_2026-10.csv").write_text(
+        "Référence;Créé le;Adresse e-mail;Désabonné;Modifié le\n"
+        "L-001;09/06/2026 16:14;ann@example.be;non;09/06/2026 16:14\n"
+        "L-002;26/05/2021 17:27;bob@example.be;oui;02/03/2026 10:00\n", encoding="utf-8")
+    with Extract(data, dt.date(2026, 10, 31), profiles=["persons=crm_fr_leads"]) as ex:
+        assert collected(ex) == {"L-001": dt.date(2026, 6, 9), "L-002": dt.date(2021, 5, 26)}
+        assert ex.con.execute("SELECT objection_id, local_date(registered_at) FROM objections").fetchall() == [
+            ("L-002-desabonne", dt.date(2026, 3, 2))]
+        assert ex.dq_findings().empty

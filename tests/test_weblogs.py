@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from audit_lib.cli import main
@@ -154,6 +155,16 @@ def test_format_strings_as_administrators_write_them(text, fields):
     assert list(compile_format(text).groups) == fields
 
 
+def test_an_apache_logformat_reads_a_line_as_apache_writes_it():
+    fmt = compile_format('LogFormat "%v %h %l %u %t \\"%r\\" %>s %b" vhost_common')
+    line = 'shop.example 10.0.0.1 - ann [12/Sep/2025:10:00:00 +0200] "GET /a b HTTP/1.1" 200 512'
+    got = duckdb.connect().execute(
+        "SELECT regexp_extract($l, $r, ['host', 'ip', 'ident', 'user', 'time', 'request', 'status', 'b'])",
+        {"l": line, "r": fmt.regex}).fetchall()[0][0]
+    assert got == {"host": "shop.example", "ip": "10.0.0.1", "ident": "-", "user": "ann",
+                   "time": "12/Sep/2025:10:00:00 +0200", "request": "GET /a b HTTP/1.1", "status": "200", "b": "512"}
+
+
 def test_a_format_without_client_or_time_is_refused_in_one_line(tmp_path, capsys):
     data = tmp_path / "x"
     (data / "profiles").mkdir(parents=True)
@@ -173,3 +184,19 @@ def test_a_stray_file_in_the_log_folder_says_what_would_work(tmp_path, capsys):
     assert run(tmp_path, tmp_path / "x") == 2
     err = capsys.readouterr().err
     assert "access.log.bak: unknown table format" in err and "access.log.2.gz" in err and "--profile" in err
+
+
+def test_the_documented_nginx_log_format_profile_reads_its_lines(tmp_path):
+    text = (Path(__file__).resolve().parents[1] / "docs" / "profiles.md").read_text(encoding="utf-8")
+    rest = text[text.index("## Worked example: a log format of your own"):]
+    start = rest.index("```yaml\n") + len("```yaml\n")
+    data = tmp_path / "x"
+    (data / "profiles").mkdir(parents=True)
+    (data / "profiles" / "nginx_upstream.yaml").write_text(rest[start:rest.index("```", start)], encoding="utf-8")
+    write(data / "weblogs" / "access.log.1", [
+        '10.0.0.1 [12/Sep/2025:10:00:00 +0200] "GET / HTTP/1.1" 200 612 0.004 127.0.0.1:8000',
+        '10.0.0.2 [12/Sep/2025:10:00:01 +0200] "POST /login HTTP/1.1" 302 0 0.120 127.0.0.1:8000'])
+    assert run(tmp_path, data, "--profile", "connection_logs=nginx_upstream") == 0
+    assert findings(tmp_path) == [("RET-CONNECTION-LOG-1Y", "2025-09", "2")]
+    assert [(i["path"], i["rows"], i["unparsed"]) for i in manifest(tmp_path)["inputs"]] == [
+        ("weblogs/access.log.1", 2, 0)]

@@ -87,8 +87,10 @@ def compile_format(text: str, where: str = "log_format") -> LogFormat:
         else:
             name = NGINX.get(m.group(1) or m.group(2))
         quoted = literal.endswith('"')
-        if name == "time" and literal.endswith("["):
+        if name == "time" and literal.endswith("["):  # nginx: [$time_local]
             regex.append(r"([^\]]*)")
+        elif server == "apache" and key == "t":  # Apache's %t writes its own brackets
+            regex.append(r"\[([^\]]*)\]")
         else:
             regex.append(QUOTED if quoted else TOKEN)
         groups.append(name if name not in groups else None)

@@ -200,7 +200,7 @@ def merge_sources(sources: dict[str, TableSource], plans: list[ProfiledFiles], r
                 target.files.extend(plan.files)
             elif derived_fits(plan, mapping):
                 merged.setdefault(mapping.table, TableSource(table=mapping.table, format=plan.profile.format))
-            else:
+            elif not any(n.startswith(f"{mapping.table}: not filled") for n in plan.notices):
                 have = _header(plan.files[0], plan.profile) or set()
                 plan.notices.append(f"{mapping.table}: not filled by {plan.profile.name} (the export has no "
                                     f"{missing_column(mapping, have)})")
