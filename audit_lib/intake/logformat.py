@@ -43,7 +43,7 @@ AUTO_TRIED = ("Common, Combined, Apache vhost_combined (%v:%p first), nginx $hos
 APACHE = {
     "h": "ip", "a": "ip", "l": "ident", "u": "user", "t": "time", "r": "request", ">s": "status", "s": "status",
     "b": "bytes", "B": "bytes", "v": "host", "V": "host", "{referer}i": "referer", "{user-agent}i": "user_agent",
-    "{x-forwarded-for}i": None, "{c}a": "ip",
+    "{c}a": "ip",
 }
 NGINX = {
     "remote_addr": "ip", "remote_user": "user", "time_local": "time", "time_iso8601": "time", "request": "request",
@@ -101,7 +101,3 @@ def compile_format(text: str, where: str = "log_format") -> LogFormat:
                          "or no time (%t / $time_local)")
     return LogFormat(fmt, "".join(regex), tuple(groups))
 
-
-def shape(value: str) -> str:
-    """The shape of a value without the value: digits become d, letters a (``09-06-2026`` -> ``dd-dd-dddd``)."""
-    return re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "d", value))

@@ -18,8 +18,6 @@ from ..contract import load_contract
 from ..errors import InputError
 from .logformat import compile_format
 
-DATE_ORDERS = ("DMY", "MDY")
-
 
 class Lookup(BaseModel):
     """The canonical value found in another table: ``{lookup: persons.email, value: [Email Address, Email]}``."""
