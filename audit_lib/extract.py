@@ -130,8 +130,12 @@ class Extract:
         plans = plan_profiles(self.root, self.choices, canonical, self.progress)
         self.sources = merge_sources(found, plans, self.root)
         self.skipped = [*self.choices.skipped, *[x for s in self.sources.values() for x in s.skipped]]
+        by_reason: dict[str, list[str]] = {}
         for path, why in self.skipped:
-            self.progress(f"{_display(path, self.root)}: skipped ({why})")
+            by_reason.setdefault(why, []).append(_display(path, self.root))
+        for why, paths in by_reason.items():  # one line, the list is in the manifest
+            shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            self.progress(f"skipped {len(paths)} file(s): {shown} ({why}; listed in manifest.json)")
         self._plans = plans
         self._reader = ProfileReader(plans, self.choices.date_order)
         entry = cache.entry_for(self) if self.use_cache else None
@@ -183,6 +187,10 @@ class Extract:
                 self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
+                if f.unparsed:
+                    share = f.unparsed / (f.unparsed + (f.rows or 0))
+                    self.progress(f"{f.display(self.root)}: {f.unparsed} of {f.unparsed + (f.rows or 0)} lines "
+                                  f"({share:.0%}) not in a known web-server log format, left out (DQ-INVALID-VALUE)")
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""

@@ -85,6 +85,21 @@ def test_a_log_folder_with_every_rotation_name_formats_and_error_logs(tmp_path, 
     assert "10.0.0" not in (tmp_path / "out" / "findings.csv").read_text()
 
 
+def test_error_logs_are_skipped_in_one_line_and_a_bad_share_is_said_per_file(tmp_path, capsys):
+    logs = tmp_path / "x" / "connection_logs"
+    write(logs / "access.log", [combined("10.0.0.1", "12/Sep/2025:10:00:00 +0000"), "junk", "junk", "junk"])
+    for name in ["error.log", "error.log.1", "error.log.2", "error.log.3"]:
+        write(logs / name, ["2025/09/12 11:22:47 [error] 1#1: *9 open() failed, client: 10.0.0.9"])
+    assert main(["check", "--data", str(tmp_path / "x"), "--as-of", "2026-10-31", "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "skipped" in line] == [
+        "skipped 4 file(s): connection_logs/error.log, connection_logs/error.log.1, connection_logs/error.log.2 and "
+        "1 more (web-server error log, not access lines: not read; listed in manifest.json)"]
+    assert ("connection_logs/access.log: 3 of 4 lines (75%) not in a known web-server log format, left out "
+            "(DQ-INVALID-VALUE)") in err
+    assert not any("10.0.0" in line for line in err)
+
+
 def test_one_day_past_the_deadline(tmp_path):
     logs = tmp_path / "x" / "connection_logs"
     write(logs / "access.log.1", [combined("10.0.0.1", "31/Oct/2025:12:00:00 +0100")])

@@ -150,7 +150,7 @@ def plan_profiles(root: Path, choices: Choices, canonical: set[Path] = frozenset
 
 def _auto_apply(root: Path, files: list[Path], taken: set[Path], claim, progress) -> None:
     """A file nobody chose that matches a shipped profile's pattern is never silently ignored."""
-    shipped = [load_profile(SHIPPED_DIR / f"{n}.yaml") for n in shipped_profiles()]
+    shipped = [find_profile(n, [SHIPPED_DIR]) for n in shipped_profiles()]
     for path in files:
         rel = path.relative_to(root).as_posix()
         if path in taken or rel.split("/")[0] in ("profiles",) or path.suffix.lower() in (".yaml", ".yml", ".md"):
