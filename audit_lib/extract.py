@@ -129,7 +129,7 @@ class Extract:
         canonical = {f.path for s in found.values() for f in s.files} | {p for s in found.values() for p, _ in s.skipped}
         plans = plan_profiles(self.root, self.choices, canonical, self.progress)
         self.sources = merge_sources(found, plans, self.root)
-        self.skipped = [*self.choices.skipped, *[x for s in self.sources.values() for x in s.skipped]]
+        self.skipped = list(dict.fromkeys([*self.choices.skipped, *[x for s in found.values() for x in s.skipped]]))
         by_reason: dict[str, list[str]] = {}
         for path, why in self.skipped:
             by_reason.setdefault(why, []).append(_display(path, self.root))
