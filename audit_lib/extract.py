@@ -127,9 +127,10 @@ class Extract:
     def _load(self) -> None:
         found = discover(self.root, list(self.contract))
         canonical = {f.path for s in found.values() for f in s.files} | {p for s in found.values() for p, _ in s.skipped}
-        plans = plan_profiles(self.root, self.choices, canonical, self.progress)
+        caught: list[tuple[Path, str]] = []
+        plans = plan_profiles(self.root, self.choices, canonical, self.progress, caught)
         self.sources = merge_sources(found, plans, self.root)
-        self.skipped = list(dict.fromkeys([*self.choices.skipped, *[x for s in found.values() for x in s.skipped]]))
+        self.skipped = list(dict.fromkeys([*caught, *[x for s in found.values() for x in s.skipped]]))
         by_reason: dict[str, list[str]] = {}
         for path, why in self.skipped:
             by_reason.setdefault(why, []).append(_display(path, self.root))

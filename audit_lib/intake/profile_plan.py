@@ -43,7 +43,6 @@ class Choices:
     profiles: list[str] = field(default_factory=list)
     dirs: list[Path] = field(default_factory=list)
     date_order: str | None = None
-    skipped: list[tuple[Path, str]] = field(default_factory=list)  # files a profile glob caught but did not read
 
     def record(self) -> dict:
         return {"choices": list(self.profiles), "dirs": [str(d) for d in self.dirs], "date_order": self.date_order}
@@ -103,14 +102,14 @@ def _files(root: Path) -> list[Path]:
     return [p for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")]
 
 
-def plan_profiles(root: Path, choices: Choices, canonical: set[Path] = frozenset(),
-                  progress=lambda msg: None) -> list[ProfiledFiles]:
+def plan_profiles(root: Path, choices: Choices, canonical: set[Path] = frozenset(), progress=lambda msg: None,
+                  skipped: list[tuple[Path, str]] | None = None) -> list[ProfiledFiles]:
     """The profiles of the run and their files: ``--profile`` globs, extract.yaml ``files``, then files
     matching exactly one shipped profile (applied and said so); several matches stop the run (exit 2)."""
     spec = _read_extract_yaml(root)
     dirs = profile_dirs(root, [*choices.dirs, *[root / d for d in spec.get("profile_dirs", []) or []]])
     claimed: dict[Path, str] = {}
-    skipped = choices.skipped
+    skipped = [] if skipped is None else skipped  # (file, why): error logs a profile's pattern caught
     plans: dict[str, ProfiledFiles] = {}
 
     def claim(profile: Profile, path: Path, auto: bool = False) -> None:
