@@ -16,8 +16,9 @@ from . import cache
 from .contract import load_contract
 from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed
-from .intake.dq import dq_sql
-from .intake.profiles import Choices, ProfileReader, merge_sources, plan_profiles
+from .intake.dq import dq_sql, unparsed_findings, unparsed_line
+from .intake.profiles import (Choices, ProfileReader, merge_sources, note_lines, plan_profiles, profile_notes,
+                              skipped_lines)
 from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
@@ -94,16 +95,8 @@ class Extract:
         query = " UNION ALL ".join(f"({p})" for p in parts)
         frame = self.con.execute(query).df()
         frame.columns = ["check_id", "table", "record_id", "person_id", "observed", "count"]
-        unparsed = self.unparsed_findings()
+        unparsed = unparsed_findings(self.files, self.root)
         return pd.concat([frame, unparsed], ignore_index=True) if len(unparsed) else frame
-
-    def unparsed_findings(self) -> pd.DataFrame:
-        """One DQ finding per web-server log file with lines in no known format (or undecodable, too long)."""
-        rows = [("DQ-INVALID-VALUE", f.table, f"unparseable {f.display(self.root)}", None,
-                 f"{f.unparsed} of {f.unparsed + (f.rows or 0)} lines not in a known web-server log format "
-                 f"(or not UTF-8, or longer than 64 KB)", f.unparsed)
-                for f in self.files if f.unparsed]
-        return pd.DataFrame(rows, columns=["check_id", "table", "record_id", "person_id", "observed", "count"])
 
     def close(self) -> None:
         self.con.close()
@@ -131,13 +124,8 @@ class Extract:
         plans = plan_profiles(self.root, self.choices, canonical, self.progress, caught)
         self.sources = merge_sources(found, plans, self.root)
         self.skipped = list(dict.fromkeys([*caught, *[x for s in found.values() for x in s.skipped]]))
-        by_reason: dict[str, list[str]] = {}
-        for path, why in self.skipped:
-            by_reason.setdefault(why, []).append(_display(path, self.root))
-        for why, paths in by_reason.items():  # one line, the list is in the manifest
-            shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-            self.progress(f"skipped {len(paths)} file(s): {shown} ({why}; listed in manifest.json)")
-        self._plans = plans
+        for line in skipped_lines(self.skipped, self.root):
+            self.progress(line)
         self._reader = ProfileReader(plans, self.choices.date_order)
         entry = cache.entry_for(self) if self.use_cache else None
         if entry is not None and cache.restore(self, entry):
@@ -148,13 +136,9 @@ class Extract:
                 cache.save(self, entry)
         for name in self.not_provided:
             self._empty_table(name)
-        self.profile_notes = [{"profile": p.profile.name, "table": p.profile.table, "auto": p.auto,
-                               "date_order": p.date_order, "date_order_note": p.date_order_note,
-                               "notices": p.notices} for p in plans]
-        for note in self.profile_notes:
-            for line in note["notices"] + ([f"dates {note['date_order']} ({note['date_order_note']})"]
-                                           if note["date_order_note"] else []):
-                self.progress(f"profile {note['profile']}: {line}")
+        self.profile_notes = profile_notes(plans)
+        for line in note_lines(self.profile_notes):
+            self.progress(line)
 
     def define_in_place(self, name: str) -> None:
         """The large table's view over its files, defined without scanning them."""
@@ -189,9 +173,7 @@ class Extract:
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
                 if f.unparsed:
-                    share = f.unparsed / (f.unparsed + (f.rows or 0))
-                    self.progress(f"{f.display(self.root)}: {f.unparsed} of {f.unparsed + (f.rows or 0)} lines "
-                                  f"({share:.0%}) not in a known web-server log format, left out (DQ-INVALID-VALUE)")
+                    self.progress(unparsed_line(f, self.root))
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""
@@ -212,13 +194,6 @@ class Extract:
         build_typed(self.con, self.contract[name], f"raw_{name}", name, in_place=False)
         if self.contract[name].aggregate:
             build_daily_summary(self.con, self.contract[name])
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,

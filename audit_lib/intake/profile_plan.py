@@ -208,3 +208,34 @@ def merge_sources(sources: dict[str, TableSource], plans: list[ProfiledFiles], r
 
 def contributions(plans: list[ProfiledFiles], table: str) -> list[tuple[ProfiledFiles, Mapping]]:
     return [(p, m) for p in plans for m in p.profile.mappings() if m.table == table]
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def skipped_lines(skipped: list[tuple[Path, str]], root: Path) -> list[str]:
+    """One line per reason for the files seen and not read (the full list is in the manifest)."""
+    by_reason: dict[str, list[str]] = {}
+    for path, why in skipped:
+        by_reason.setdefault(why, []).append(_display(path, root))
+    lines = []
+    for why, paths in by_reason.items():
+        shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        lines.append(f"skipped {len(paths)} file(s): {shown} ({why}; listed in manifest.json)")
+    return lines
+
+
+def profile_notes(plans: list[ProfiledFiles]) -> list[dict]:
+    """What the manifest records per profile: applied by name or chosen, date order and why, notices."""
+    return [{"profile": p.profile.name, "table": p.profile.table, "auto": p.auto, "date_order": p.date_order,
+             "date_order_note": p.date_order_note, "notices": p.notices} for p in plans]
+
+
+def note_lines(notes: list[dict]) -> list[str]:
+    return [f"profile {n['profile']}: {line}" for n in notes
+            for line in n["notices"] + ([f"dates {n['date_order']} ({n['date_order_note']})"]
+                                        if n["date_order_note"] else [])]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from .profile_model import Conditional, Derived, Lookup, Mapping, Profile, load_profile
 from .profile_plan import (CLF_DEFAULT, EXTRACT_FILE, SHIPPED_DIR, Choices, ProfiledFiles, find_profile,
-                           merge_sources, parse_choices, plan_profiles, profile_dirs, shipped_profiles)
+                           merge_sources, note_lines, parse_choices, plan_profiles, profile_dirs, profile_notes,
+                           shipped_profiles, skipped_lines)
 from .profile_read import ProfileReader
 
 __all__ = ["CLF_DEFAULT", "EXTRACT_FILE", "SHIPPED_DIR", "Choices", "Conditional", "Derived", "Lookup", "Mapping",
            "Profile", "ProfileReader", "ProfiledFiles", "find_profile", "load_profile", "merge_sources",
-           "parse_choices", "plan_profiles", "profile_dirs", "shipped_profiles"]
+           "note_lines", "parse_choices", "plan_profiles", "profile_dirs", "profile_notes", "shipped_profiles",
+           "skipped_lines"]
