@@ -59,6 +59,10 @@ def summary_lines(results: Results, manifest: dict) -> list[str]:
         lines.append(f"  {area:<13} {len(sub):>6}  {counts}{note}")
     if manifest["tables_not_provided"]:
         lines.append(f"  not provided: {', '.join(manifest['tables_not_provided'])}")
+    empty = [i["path"] for i in manifest["inputs"] if i["rows"] == 0]
+    if empty:  # a header-only export or an emptied log: read, and nothing in it
+        more = f" and {len(empty) - 5} more" if len(empty) > 5 else ""
+        lines.append(f"  0 rows read from: {', '.join(empty[:5])}{more}")
     return lines
 
 

@@ -193,3 +193,14 @@ def test_the_documented_french_crm_profile_reads_day_first_dates_and_opt_outs(tm
         assert ex.con.execute("SELECT objection_id, local_date(registered_at) FROM objections").fetchall() == [
             ("L-002-desabonne", dt.date(2026, 3, 2))]
         assert ex.dq_findings().empty
+
+
+def test_a_header_only_export_is_provided_with_zero_rows_and_said(tmp_path, capsys):
+    data = tmp_path / "x"
+    header = ["Id", "FirstName", "LastName", "CreatedDate", "LastActivityDate", "LeadSource", "Email", "Phone",
+              "Street", "Country", "Company", "Title", "IsConverted"]
+    write_csv(data / "Lead.csv", header, [])
+    assert run(tmp_path, data, "--profile", "persons=salesforce_lead_api") == 0
+    assert "  0 rows read from: Lead.csv" in capsys.readouterr().out.splitlines()
+    m = manifest(tmp_path)
+    assert (m["tables_provided"], [(i["path"], i["rows"]) for i in m["inputs"]]) == (["persons"], [("Lead.csv", 0)])
