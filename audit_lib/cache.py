@@ -21,7 +21,7 @@ from .intake.canonical import define_views
 from .sqlident import literal
 
 KEEP = 5
-FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter")
+FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
 
 
 def cache_root() -> Path | None:
@@ -46,7 +46,7 @@ def entry_for(extract) -> Path | None:
         stat = f.path.stat()
         files.append([str(f.path.resolve()), f.table, f.profile, stat.st_size, stat.st_mtime_ns])
     signature = json.dumps({"files": files, "as_of": extract.as_of.isoformat(), "policy": extract.policy.sha256,
-                            "version": tool_version()}, sort_keys=True)
+                            "version": tool_version(), "profiles": extract.choices.record()}, sort_keys=True)
     return root / hashlib.sha256(signature.encode()).hexdigest()[:32]
 
 

@@ -28,6 +28,9 @@ def _common(p: argparse.ArgumentParser, out_default: str | None) -> None:
                         "(repeatable; see docs/profiles.md)")
     p.add_argument("--profile-dir", dest="profile_dir", action="append", default=[], type=Path, metavar="DIR",
                    help="folder of your own profile YAML files (repeatable)")
+    p.add_argument("--date-order", dest="date_order", choices=["DMY", "MDY"], default=None,
+                   help="day-first (DMY) or month-first (MDY) dates in every profiled export "
+                        "(default: the profile's, or detected from the data; recorded in the manifest)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -69,10 +72,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     try:
-        if getattr(args, "profile", None) or getattr(args, "profile_dir", None):
-            from .intake.profiles import use_profiles  # noqa: PLC0415
-
-            use_profiles(args.profile, args.profile_dir)
         if args.command == "check":
             from .commands import check_command  # noqa: PLC0415
 

@@ -17,8 +17,9 @@ from . import cache
 from .contract import load_contract
 from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed
-from .intake.dq import dq_sql
-from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
+from .intake.dq import dq_sql, unparsed_findings, unparsed_line
+from .intake.profiles import (Choices, ProfileReader, merge_sources, note_lines, plan_profiles, profile_notes,
+                              skipped_lines)
 from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
@@ -52,12 +53,13 @@ class Extract:
 
     def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
                  progress: Progress | None = None, profiles: list[str] | None = None,
-                 profile_dirs: list[str | Path] | None = None, cache: bool = False):
+                 profile_dirs: list[str | Path] | None = None, cache: bool = False, date_order: str | None = None):
         self.root = Path(data)
         self.use_cache = cache  # interactive re-opening: see audit_lib/cache.py
-        # source profiles "TABLE=NAME" (default: those the command line put in the environment)
-        self.profile_choices = env_choices() if profiles is None else list(profiles)
-        self.profile_dirs = [Path(d) for d in profile_dirs or []]
+        # source profiles "TABLE=NAME", their folders and the date order: explicit, recorded in the manifest
+        self.choices = Choices(list(profiles or []), [Path(d).resolve() for d in profile_dirs or []], date_order)
+        self.skipped: list[tuple[Path, str]] = []  # files seen and deliberately not read (error logs)
+        self.profile_notes: list[dict] = []  # per profile: auto-applied, date order, absent optional columns
         self.as_of = as_of
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.progress = progress or (lambda msg: None)
@@ -112,7 +114,8 @@ class Extract:
         query = " UNION ALL ".join(f"({p})" for p in parts)
         frame = self.con.execute(query).df()
         frame.columns = ["check_id", "table", "record_id", "person_id", "observed", "count"]
-        return frame
+        unparsed = unparsed_findings(self.files, self.root)
+        return pd.concat([frame, unparsed], ignore_index=True) if len(unparsed) else frame
 
     def close(self) -> None:
         self.con.close()
@@ -134,9 +137,15 @@ class Extract:
             self.con.unregister(f"_{name}_df")
 
     def _load(self) -> None:
-        plans = plan_profiles(self.root, self.profile_choices, self.profile_dirs)
-        self.sources = merge_sources(discover(self.root, list(self.contract)), plans, self.root)
-        self._reader = ProfileReader(plans)
+        found = discover(self.root, list(self.contract))
+        canonical = {f.path for s in found.values() for f in s.files} | {p for s in found.values() for p, _ in s.skipped}
+        caught: list[tuple[Path, str]] = []
+        plans = plan_profiles(self.root, self.choices, canonical, self.progress, caught)
+        self.sources = merge_sources(found, plans, self.root)
+        self.skipped = list(dict.fromkeys([*caught, *[x for s in found.values() for x in s.skipped]]))
+        for line in skipped_lines(self.skipped, self.root):
+            self.progress(line)
+        self._reader = ProfileReader(plans, self.choices.date_order)
         entry = cache.entry_for(self) if self.use_cache else None
         if entry is not None and cache.restore(self, entry):
             self.progress(f"re-opened unchanged extract from the cache ({entry})")
@@ -146,6 +155,9 @@ class Extract:
                 cache.save(self, entry)
         for name in self.not_provided:
             self._empty_table(name)
+        self.profile_notes = profile_notes(plans)
+        for line in note_lines(self.profile_notes):
+            self.progress(line)
 
     def define_in_place(self, name: str) -> None:
         """The large table's view over its files, defined without scanning them."""
@@ -168,8 +180,10 @@ class Extract:
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
                 table = self.contract[name]
 
-                def build(raw=raw, label=label, in_place=in_place, table=table):
-                    build_typed(self.con, table, raw, label, in_place)
+                expected = reader.expected(name)
+
+                def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected):
+                    build_typed(self.con, table, raw, label, in_place, expected)
                     if table.aggregate:
                         build_daily_summary(self.con, table)
 
@@ -181,6 +195,8 @@ class Extract:
                 self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
+                if f.unparsed:
+                    self.progress(unparsed_line(f, self.root))
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""

@@ -47,9 +47,12 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
                 "size": f.size,
                 "sha256": f.sha256,
                 "rows": f.rows,
+                **({"unparsed": f.unparsed} if f.unparsed is not None else {}),
             }
             for f in extract.files
         ],
+        "skipped_inputs": [{"path": _rel(p, extract.root), "reason": why} for p, why in extract.skipped],
+        "profiles": {**extract.choices.record(), "applied": extract.profile_notes},
         "tables_provided": extract.provided,
         "tables_not_provided": extract.not_provided,
         "checks": status,
@@ -57,6 +60,13 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def write_manifest(manifest: dict, out: Path) -> Path:

@@ -40,7 +40,12 @@ class Run:
         from .extract import Extract  # noqa: PLC0415
 
         # interactive use re-opens an unchanged extract from the cache; the monthly run (run_dir) never caches
-        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None)
+        # the profiles of the run come from its manifest (never from the environment)
+        path = self.run_dir / "manifest.json" if self.run_dir else None
+        chosen = json.loads(path.read_text(encoding="utf-8")).get("profiles", {}) if path and path.exists() else {}
+        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None,
+                       profiles=chosen.get("choices"), profile_dirs=chosen.get("dirs"),
+                       date_order=chosen.get("date_order"))
 
     @cached_property
     def findings(self) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from .atomic import staging_for, swap_into_place
-from .commands import audit_to_folder
+from .commands import audit_to_folder, choices_of
 from .dates import as_of_for, period_of
 from .errors import AuditError
 from .intake.sources import sha256_of
@@ -31,7 +31,7 @@ class ReportError(AuditError):
 
 def report_command(args) -> int:
     as_of = as_of_for(args.period, args.as_of)
-    folder = render_period(args.data, as_of, args.policy, args.out, quiet=args.quiet)
+    folder = render_period(args.data, as_of, args.policy, args.out, quiet=args.quiet, choices=choices_of(args))
     if not args.quiet:
         print(f"written: {folder}/index.html")
     return 0
@@ -46,7 +46,7 @@ def notebooks_in(folder: Path) -> list[Path]:
 
 
 def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, out: Path | str,
-                  quiet: bool = False, notebooks_dir: Path | None = None) -> Path:
+                  quiet: bool = False, notebooks_dir: Path | None = None, choices=None) -> Path:
     """Render ``<out>/<YYYY-MM>`` atomically and return it (the previous folder is replaced only on success)."""
     data, out = Path(data).resolve(), Path(out).resolve()
     policy_path = str(Path(policy).resolve()) if policy else ""
@@ -58,7 +58,7 @@ def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, o
         lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
     try:
         _, manifest = audit_to_folder(data, as_of, Path(policy_path) if policy_path else None, staging,
-                                      quiet=quiet, command="report")
+                                      quiet=quiet, command="report", choices=choices)
         base = {"data": str(data), "as_of": as_of.isoformat(), "policy": policy_path, "run_dir": str(staging)}
         for i, src in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {src.name} ...", end="")

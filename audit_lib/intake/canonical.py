@@ -15,6 +15,9 @@ import duckdb
 from ..contract import Column, Table
 from ..errors import InputError
 
+# what a readable value looks like, per canonical type (named in DQ-INVALID-VALUE, with the value's shape)
+EXPECTED = {"timestamp": "YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]", "date": "YYYY-MM-DD", "bool": "true/false, 1/0, yes/no",
+            "country": "an ISO country code or name"}
 TIME_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE")
 
 
@@ -84,7 +87,13 @@ def _flags(items: list[str]) -> str:
     return f"concat_ws(', ', {', '.join(items)})"
 
 
-def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool) -> None:
+def _shape(expr: str) -> str:
+    """The shape of a value, never the value: letters become a, digits d (``09-06-2026`` -> ``dd-dd-dddd``)."""
+    return f"left(regexp_replace(regexp_replace(CAST({expr} AS VARCHAR), '\\pL', 'a', 'g'), '\\d', 'd', 'g'), 40)"
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool,
+                expected: dict[str, str] | None = None) -> None:
     """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased).
 
     Materialised tables are typed in one scan of the raw relation; their data row number is the
@@ -99,7 +108,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
         raise InputError(f"{path}: needs one of the columns {' or '.join(table.one_of_required)}")
 
     inner = ["_row"] + (["_file"] if "_file" in raw_types else [])
-    missing, invalid, future = [], [], []
+    missing, invalid, future, detail = [], [], [], []
     for col in table.columns.values():
         rtype = raw_types.get(col.name)
         inner.append(f'{parse_expr(col, rtype)} AS "{col.name}"')
@@ -109,7 +118,13 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
         if col.required:
             missing.append(f"CASE WHEN {_blank(col.name, rtype)} THEN '{col.name}' END")
         if col.type not in ("text", "id", "list"):
-            invalid.append(f"CASE WHEN NOT {_blank(col.name, rtype)} AND \"{col.name}\" IS NULL THEN '{col.name}' END")
+            bad = f"NOT {_blank(col.name, rtype)} AND \"{col.name}\" IS NULL"
+            invalid.append(f"CASE WHEN {bad} THEN '{col.name}' END")
+            if col.type in EXPECTED or col.type == "enum":
+                want = (expected or {}).get(col.name) or EXPECTED.get(col.type) or "one of " + "/".join(col.values)
+                want = want.replace("'", "''")
+                detail.append(f"CASE WHEN {bad} THEN '{col.name} (expected {want}; got a value shaped ' || "
+                              f"{_shape(_raw(col.name + '__raw'))} || ')' END")
         if col.future:
             # after as_of = on or after 24:00 of as_of in the policy's zone (no per-row zone conversion)
             cond = (f"\"{col.name}\" >= getvariable('as_of_end')" if col.type == "timestamp"
@@ -124,7 +139,10 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
     key = f"nullif(trim(CAST(\"{table.key}__raw\" AS VARCHAR)), '')" if table.key else "NULL::VARCHAR"
     typed = (
         f"SELECT * EXCLUDE ({', '.join(raw_cols)}), {_flags(missing)} AS _missing, {_flags(invalid)} AS _invalid, "
-        f"{_flags(future)} AS _future, {key} AS _keyval FROM (SELECT {', '.join(inner)} FROM {raw})"
+        f"{_flags(future)} AS _future, {key} AS _keyval"
+        # the large table keeps only the flags (its DQ findings are per month); the others say what was wrong
+        f"{'' if table.aggregate else ', ' + _flags(detail) + ' AS _invalid_detail'} "
+        f"FROM (SELECT {', '.join(inner)} FROM {raw})"
     )
     if in_place:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT *, _keyval AS _key FROM ({typed})")
