@@ -96,6 +96,11 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
     return frame
 
 
+def ensure_shared(extract: Extract, sql: str) -> None:
+    """Make the shared relations a query reads (a view reading a check's SQL or a shared relation)."""
+    _ensure_shared(extract, sql, extract.params())
+
+
 def _ensure_shared(extract: Extract, sql: str, values: dict) -> None:
     """Materialise, once per extract, the shared relations a check's SQL reads."""
     for shared in load_shared():

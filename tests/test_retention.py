@@ -89,13 +89,19 @@ def test_prospect_legal_hold_is_exempt(audit):
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
-def test_prospect_relationship_end_ignored_and_archived_judged_customers_not(audit):
+def test_prospect_relationship_end_ignored_and_customers_not_judged(audit):
     persons = [
         prospect("p1", "2020-01-01", relationship_end_at="2026-01-01"),
-        prospect("p2", "2020-01-01", archived="true"),
         customer("c1", "2020-01-01"),
     ]
-    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p1", "p2"}
+    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p1"}
+
+
+def test_archived_prospect_complies_the_same_prospect_not_archived_does_not(audit):
+    # policy §4 "verwijderd of gearchiveerd" (catalogue 1.1)
+    persons = [prospect("p1", "2020-01-01", archived="true"), prospect("p2", "2020-01-01", archived="false"),
+               prospect("p3", "2020-01-01", archived=" Yes ")]
+    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
 # --- RET-FORMER-CUSTOMER-PROSPECTION --------------------------------------------------------------
@@ -266,7 +272,7 @@ def test_id_document_not_deleted_is_a_finding_even_on_the_verification_day(audit
 
 # --- RET-CARD-DATA --------------------------------------------------------------------------------
 
-def payment(pid, paid_at, card="411111******1111", deferred="false", method="card", person=""):
+def payment(pid, paid_at, card="4111111111111111", deferred="false", method="card", person=""):
     return {"payment_id": pid, "person_id": person, "paid_at": paid_at, "method": method, "card_number": card,
             "card_cvv": "", "card_expiry": "", "deferred_debit": deferred}
 
@@ -319,7 +325,17 @@ def test_card_observed_never_shows_the_card_number(audit):
     with audit.extract({"payments": rows, "persons": NO_PERSONS}) as ex:
         from audit_lib.run import run_check
         found = run_check(ex, "RET-CARD-DATA")
-    assert list(found["observed"]) == ["paid 2024-01-01; card number kept (deferred debit); deadline 2025-04-01"]
+    assert list(found["observed"]) == ["paid 2024-01-01; full card number kept (deferred debit); deadline 2025-04-01"]
+
+
+def test_card_truncated_or_masked_number_is_not_card_data_kept_for_disputes(audit):
+    # catalogue 1.1: only a full number (the SEC-PAN-UNMASKED test) is card data kept past the window
+    rows = [payment("y1", "2024-01-01T10:00:00", card="411111******1111"),
+            payment("y2", "2024-01-01T10:00:00", card="4111 11** **** 1111"),
+            payment("y3", "2024-01-01T10:00:00", card="************1111"),
+            payment("y4", "2024-01-01T10:00:00", card="4111-1111-1111-1111"),
+            payment("y5", "2024-01-01T10:00:00", card="4111111*****1111")]  # one digit too many shown
+    assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": NO_PERSONS}) == {"y4", "y5"}
 
 
 def test_card_runs_on_payments_alone_without_persons(audit):
