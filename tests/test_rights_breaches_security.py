@@ -430,3 +430,26 @@ def test_restriction_still_in_force_has_no_end_refused_is_no_restriction(audit):
               "communications": [message("s1", "2026-09-01T10:00:00"), message("s2", "2026-09-01T10:00:00", "p2"),
                                  message("s3", "2026-09-01T10:00:00", "p3")]}
     assert audit.counts("DSR-RESTRICTION-NOT-HONOURED", tables) == {("force", 1)}
+
+
+# ---------------------------------------------------------------- the rights view reads the checks' relation
+
+def test_rights_view_overdue_count_equals_the_dsr_overdue_findings(audit):
+    """A rule is computed once: the notebook's request table takes DSR-OVERDUE's deadline (shared relation
+    dsr_deadline), weekends and Belgian holidays included."""
+    from audit_lib.insights import rights
+    from audit_lib.nb import Run
+
+    rows = [req("sunday", responded_at="2026-03-01T09:00:00"), req("tuesday", responded_at="2026-03-03T09:00:00"),
+            req("may4", received_at="2026-04-01T10:00:00", responded_at="2026-05-04T16:00:00"),
+            req("open_late", received_at="2026-08-29T10:00:00"), req("open", received_at="2026-10-01T10:00:00")]
+    with audit.extract({"rights_requests": rows}) as ex:
+        run = Run(data=ex.root, as_of=ex.as_of, policy=ex.policy)
+        run.__dict__["extract"] = ex
+        view = rights.requests(run).set_index("request_id")
+        found = set(run.of("DSR-OVERDUE")["record_id"])
+    late = set(view.index[view["status"].isin(["answered late", "open, overdue"])])
+    assert late == found == {"tuesday", "open_late"}
+    assert str(view.loc["sunday", "deadline"].date()) == "2026-03-02"
+    assert str(view.loc["may4", "deadline"].date()) == "2026-05-04"
+    assert view.loc["open", "status"] == "open"
