@@ -13,10 +13,10 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from audit_lib.errors import PolicyError
+from audit_lib.reference import art6_bases
 
 SHIPPED_POLICY = Path(__file__).parent / "data" / "policy_socomec_nl.yaml"
-ART6_BASES = ("consent", "contract", "pre_contractual", "legal_obligation",
-              "vital_interests", "public_task", "legitimate_interests")  # also the table ref_art6_bases
+ART6_BASES = art6_bases()  # reference data (data/reference/art6_bases.yaml), also the table ref_art6_bases
 REQUIRED_PARAMETERS = (
     "prospect_years", "active_after_end_years", "archive_years", "connection_log_years",
     "id_document_grace_days", "card_dispute_months", "deferred_card_dispute_months",

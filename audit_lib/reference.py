@@ -21,6 +21,7 @@ EEA_FILE = "eea.yaml"
 ADEQUACY_FILE = "adequacy.yaml"
 M49_FILE = "m49_regions.yaml"
 SCC_FILE = "scc.yaml"
+ART6_FILE = "art6_bases.yaml"
 EXTRA_ALIASES = {"el": "GR", "uk": "GB"}
 _NAME_ATTRS = ("alpha_2", "alpha_3", "name", "official_name", "common_name")
 _DATE = "date32[pyarrow]"
@@ -59,6 +60,11 @@ def normalise_country(value: str | None) -> str | None:
         return None
     key = value.strip().lower()
     return _alias_map().get(key) if key else None
+
+
+def art6_bases() -> tuple[str, ...]:
+    """The ids of the Art. 6(1) lawful bases, in the order of the article."""
+    return tuple(b["id"] for b in _load(ART6_FILE)["bases"])
 
 
 @cache
@@ -137,6 +143,8 @@ def _tables() -> dict[str, pd.DataFrame]:
         "ref_eea": eea,
         "ref_adequacy": adequacy,
         "ref_scc": scc,
+        "ref_art6_bases": pd.DataFrame([(b["id"], b["article"]) for b in _load(ART6_FILE)["bases"]],
+                                       columns=["basis", "article"]),
         "ref_m49": m49_df,
         "ref_m49_group": groups,
     }
@@ -150,7 +158,7 @@ def reference_tables() -> dict[str, pd.DataFrame]:
 def reference_sources() -> list[dict[str, str]]:
     """One entry per shipped reference file: file, source (citation text), as_of_date (ISO)."""
     out = []
-    for filename in (EEA_FILE, ADEQUACY_FILE, M49_FILE, SCC_FILE):
+    for filename in (EEA_FILE, ADEQUACY_FILE, M49_FILE, SCC_FILE, ART6_FILE):
         doc = _load(filename)
         source = str(doc["source"])
         if doc.get("url"):
