@@ -494,3 +494,36 @@ def test_a_check_whose_column_is_absent_is_not_run_and_names_the_column(audit, c
     assert status == {"status": "not_run", "reason": f"column {table}.{column} not provided", "findings": 0}
     lines = summary_lines(results, {"as_of": AS_OF, "inputs": [], "tables_not_provided": []})
     assert f"{check_id} (column {table}.{column} not provided)" in "\n".join(lines)
+
+
+def test_absent_columns_named_in_the_manifest_terminal_and_report_box(audit, tmp_path, capsys):
+    """Acceptance: a table without art14_notice_at / optout_link / personalised shows those checks as not
+    run, naming the column, in the terminal summary, manifest.json and the report's check box."""
+    import json
+
+    from audit_lib import nb
+    from audit_lib.cli import main
+    from audit_lib.run import run_checks
+
+    tables = {"persons": [person("p1", source="distributor")], "communications": [send("s1")],
+              "objections": [objection("o1", scope="profiling")], "consents": [consent("c1")]}
+    with audit.extract(tables) as ex:
+        folder = ex.root
+        box = nb.check_box(nb.Run.from_results(ex, run_checks(ex)), "LB-NO-OPTOUT")
+    assert "not run: column communications.optout_link not provided" in box
+    out = tmp_path / "out"
+    assert main(["check", "--data", str(folder), "--as-of", AS_OF, "--out", str(out), "--quiet"]) == 0
+    terminal = capsys.readouterr().out
+    checks = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["checks"]
+    for check_id, column in (("LB-SOURCE-NOT-INFORMED", "persons.art14_notice_at"),
+                             ("LB-NO-OPTOUT", "communications.optout_link"),
+                             ("LB-PROFILING-AFTER-OBJECTION", "communications.personalised")):
+        assert checks[check_id] == {"status": "not_run", "reason": f"column {column} not provided", "findings": 0}
+        assert f"{check_id} (column {column} not provided)" in terminal
+    assert checks["LB-SEND-NO-CONSENT"]["status"] == "ran"
+
+
+def test_present_column_with_empty_values_is_judged(audit):
+    data = {"persons": [person("p1", "customer")],
+            "communications": [send("s1", optout_link=""), send("s2", optout_link="")]}
+    assert audit.ids("LB-NO-OPTOUT", data) == {"s1", "s2"}
