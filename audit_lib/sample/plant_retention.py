@@ -75,7 +75,8 @@ def plant_former_customers(plan: Plan) -> None:
     plan.send(p, "email", "event_invitation", T.iso_z(T.local(dl + DAY, 0, 30)), "RET-FORMER-CUSTOMER-PROSPECTION",
               "LB-SEND-NO-CONSENT")
     plan.send(p, "email", "service", T.iso_z(T.local(dl + 30 * DAY, 10)))
-    plan.send(p, "post", "commercial", T.iso_offset(T.local(plan.ago(100), 9)), "RET-FORMER-CUSTOMER-PROSPECTION")
+    plan.send(p, "post", "commercial", T.iso_offset(T.local(max(plan.ago(100), dl + DAY), 9)),
+              "RET-FORMER-CUSTOMER-PROSPECTION")  # after the deadline whatever the period
     plan.send(p, "email", "satisfaction_survey", T.iso_offset(T.local(plan.ago(90), 9)))
     # deadline on the spring DST change: on it a customer (soft opt-in), the day after a prospect
     spring, _ = T.dst_days(plan.as_of.year - 1)

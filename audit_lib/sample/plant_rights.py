@@ -56,15 +56,18 @@ def plant_deadlines(plan: Plan) -> None:
     _request(plan, p, "rectification", OFF(L(r, 10)), OFF(L(nxt, 16)))
     _request(plan, p, "rectification", OFF(L(r, 11)), OFF(L(_working(nxt + DAY), 9)), "DSR-OVERDUE")
     late, ok = plan.boundary(1)
+    while _working(T.add_months(late, 1)) >= plan.as_of:  # a deadline moved past a weekend is not yet late
+        late -= DAY
     _request(plan, p, "access", OFF(L(late, 10)), None, "DSR-OVERDUE", outcome="pending")
     _request(plan, p, "rectification", OFF(L(ok, 10)), None, outcome=None)  # open, on the deadline
     _request(plan, p, "access", Z(L(ok, 0, 30)), None, outcome="pending")  # UTC date is a day earlier
     r = L(plan.ago(140), 10)  # extension notified on the 1-month deadline: 3 months
     _request(plan, p, "portability", OFF(r), OFF(L(T.add_months(r.date(), 3), 11)), extended="true",
              extension_notified_at=OFF(L(T.add_months(r.date(), 1), 15)))
-    r = L(plan.ago(150), 10)  # extension notified one day late: still 1 month
-    _request(plan, p, "portability", OFF(r), OFF(L(T.add_months(r.date(), 1) + 10 * DAY, 11)), "DSR-OVERDUE",
-             extended="true", extension_notified_at=OFF(L(T.add_months(r.date(), 1) + DAY, 9)))
+    r = L(plan.ago(150), 10)  # extension notified one day late (after the moved deadline): still 1 month
+    first = _working(T.add_months(r.date(), 1))
+    _request(plan, p, "portability", OFF(r), OFF(L(first + 10 * DAY, 11)), "DSR-OVERDUE",
+             extended="true", extension_notified_at=OFF(L(first + DAY, 9)))
     r = L(plan.ago(130), 10)  # extended without a notification
     _request(plan, p, "access", OFF(r), OFF(L(T.add_months(r.date(), 1) + 5 * DAY, 11)), "DSR-OVERDUE",
              extended="yes")
@@ -74,6 +77,8 @@ def plant_deadlines(plan: Plan) -> None:
     # received 1 March 00:30 in Brussels (28/29 Feb in UTC), answered 1 April 01:30 (31 March in UTC)
     _request(plan, p, "rectification", Z(L(date(y, 3, 1), 0, 30)), Z(L(date(y, 4, 1), 1, 30)))
     late3, ok3 = plan.boundary(3)
+    while _working(T.add_months(late3, 3)) >= plan.as_of:
+        late3 -= DAY
     for received, findings in ((late3, ("DSR-OVERDUE",)), (ok3, ())):
         _request(plan, p, "access", OFF(L(received, 10)), None, *findings, outcome="pending", extended="true",
                  extension_notified_at=OFF(L(received + 7 * DAY, 10)))
