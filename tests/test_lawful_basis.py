@@ -527,3 +527,20 @@ def test_present_column_with_empty_values_is_judged(audit):
     data = {"persons": [person("p1", "customer")],
             "communications": [send("s1", optout_link=""), send("s2", optout_link="")]}
     assert audit.ids("LB-NO-OPTOUT", data) == {"s1", "s2"}
+
+
+def test_coverage_view_reads_the_consent_checks_judgement(audit):
+    """The notebook's coverage classes come from the shared relation consent_at_send (computed once)."""
+    from audit_lib.insights import lawful_basis
+    from audit_lib.nb import Run
+
+    tables = sends([person("direct", "customer"), person("dist", "customer", source="distributor"), person("p1")],
+                   [send("s1", "direct"), send("s2", "dist"), send("s3", "p1"), send("s4", "p1", channel="post")],
+                   [consent("k1", "dist")])
+    with audit.extract(tables) as ex:
+        run = Run(data=ex.root, as_of=ex.as_of, policy=ex.policy)
+        run.__dict__["extract"] = ex
+        got = lawful_basis.prospection_coverage(run)
+    assert sorted(zip(got["channel"], got["coverage"], got["messages"])) == [
+        ("email", "covered by consent", 1), ("email", "soft opt-in (customer)", 1),
+        ("email", "uncovered (no consent)", 1), ("post", "no consent needed", 1)]
