@@ -357,3 +357,11 @@ def test_inventory_status_counts_equal_the_tr_findings(inventory_run):
 def test_inventory_repealed_scc_before_its_end_date(inventory_run):
     run = inventory_run(rec("old", "IN", mechanism="scc_2010"), as_of="2022-12-26")
     assert insights.inventory(run)["safeguard"].tolist() == ["Repealed SCC, before its end date"]
+
+
+def test_inventory_undisclosed_destinations_equal_the_findings(inventory_run):
+    run = inventory_run(rec("ch", "CH"), rec("za", "ZA", mechanism="scc_2021"), rec("jp", "JP"),
+                        rec("mx", "MX", mechanism="bcr"), rec("us", "US", dpf_certified="true"), rec("be", "BE"))
+    inv = insights.inventory(run)
+    undisclosed = set(inv.loc[inv["disclosed_under"] == "not disclosed", "recipient_id"])
+    assert undisclosed == set(run.of("TR-UNDISCLOSED-DESTINATION")["record_id"]) == {"ch", "za"}

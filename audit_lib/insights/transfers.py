@@ -82,15 +82,8 @@ FROM r
 ORDER BY _row
 """
 
-_DISCLOSED_SQL = """
-SELECT DISTINCT r.country, d.kind, d.value
-FROM recipients r
-JOIN policy_disclosed_destinations d
-  ON (d.kind = 'country' AND upper(trim(d.value)) = r.country)
-  OR (d.kind = 'm49_region' AND EXISTS (SELECT 1 FROM ref_m49_group g
-                                        WHERE g.code = r.country AND lower(g.group_name) = lower(trim(d.value))))
-WHERE r.country NOT IN (SELECT code FROM ref_eea)
-"""
+# the §7 destination of each country: TR-UNDISCLOSED-DESTINATION's shared relation, never re-derived
+_DISCLOSED_SQL = "SELECT country, kind, value FROM disclosed_destination"
 
 
 def _transfer_ids() -> list[str]:
@@ -128,6 +121,7 @@ def inventory(run) -> pd.DataFrame:
     inv["country_name"] = inv["country"].map(_country_name)
 
     titles = _destination_titles(run)
+    ensure_shared(ex, _DISCLOSED_SQL)
     disclosed = ex.sql(_DISCLOSED_SQL)
     under = (disclosed.assign(title=[titles.get((k, v), v) for k, v in zip(disclosed["kind"], disclosed["value"])])
              .groupby("country")["title"].agg(lambda t: ", ".join(sorted(t))))
