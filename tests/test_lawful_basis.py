@@ -514,7 +514,10 @@ def test_absent_columns_named_in_the_manifest_terminal_and_report_box(audit, tmp
     out = tmp_path / "out"
     assert main(["check", "--data", str(folder), "--as-of", AS_OF, "--out", str(out), "--quiet"]) == 0
     terminal = capsys.readouterr().out
-    checks = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["checks"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    checks = manifest["checks"]
+    assert manifest["holiday_calendar"] == "BE" and manifest["versions"]["holidays"][0].isdigit()
+    assert manifest["third_party_sources"] == ["distributor", "subsidiary", "partner", "database_rental", "employer"]
     for check_id, column in (("LB-SOURCE-NOT-INFORMED", "persons.art14_notice_at"),
                              ("LB-NO-OPTOUT", "communications.optout_link"),
                              ("LB-PROFILING-AFTER-OBJECTION", "communications.personalised")):
