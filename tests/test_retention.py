@@ -140,6 +140,21 @@ def test_former_customer_active_customer_prospect_and_unknown_person_are_not_jud
     assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION", {"persons": persons, "communications": comms}) == set()
 
 
+def test_former_customer_fresh_email_marketing_consent_covers_the_send(audit):
+    # catalogue 1.1: the latest email_marketing event at or before sent_at is granted
+    persons = [customer("c1", "2020-01-01")]
+    consents = [consent("k1", "c1", "granted", "2025-01-01T10:00:00", purpose="email_marketing"),
+                consent("k2", "c1", "withdrawn", "2025-06-01T10:00:00", purpose="email_marketing"),
+                consent("k3", "c1", "granted", "2025-06-01T10:00:00", purpose="email_marketing"),  # withdrawn wins
+                consent("k4", "c1", "granted", "2025-06-01T10:00:00", purpose="newsletter")]  # another purpose
+    comms = [send("before", "c1", "2024-12-31T10:00:00"),  # before any consent: a finding
+             send("at", "c1", "2025-01-01T10:00:00"),       # at the instant of the grant: covered
+             send("covered", "c1", "2025-03-01T10:00:00", purpose="commercial", channel="post"),
+             send("after_wd", "c1", "2025-06-01T10:00:00")]
+    assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION",
+                     {"persons": persons, "communications": comms, "consents": consents}) == {"before", "after_wd"}
+
+
 def test_former_customer_29_february_end_plus_3_years(audit):
     persons = [customer("c1", "2020-02-29")]
     comms = [send("s1", "c1", "2023-02-28T12:00:00"), send("s2", "c1", "2023-03-01T12:00:00")]
