@@ -50,6 +50,12 @@ def test_deadline_on_a_saturday_answered_on_sunday_or_monday_is_in_time_tuesday_
     assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"tuesday"}
 
 
+def test_moved_deadline_brussels_midnight(audit):
+    # Monday 2 March 2026 ends at 23:00 UTC in Brussels (CET): 22:30Z is in time, 23:30Z is Tuesday
+    rows = [req("ok", responded_at="2026-03-02T22:30:00Z"), req("late", responded_at="2026-03-02T23:30:00Z")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"late"}
+
+
 def test_deadline_on_a_belgian_public_holiday_moves_to_the_next_working_day(audit):
     # 2026-04-01 + 1 month = Friday 1 May (Labour Day) -> Monday 4 May; 2026-03-06 -> Easter Monday 6 April -> 7 April
     rows = [req("may4", received_at="2026-04-01T10:00:00", responded_at="2026-05-04T16:00:00"),
