@@ -56,6 +56,8 @@ def restore(extract, entry: Path) -> bool:
     if not (db.exists() and meta.exists()):
         return False
     saved = json.loads(meta.read_text(encoding="utf-8"))
+    if "_columns" not in saved:  # an entry written before columns were recorded: read the files again
+        return False
     extract.con.execute(f"ATTACH {literal(db)} AS extract_cache (READ_ONLY)")
     cached = {r[0] for r in extract.con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'extract_cache'").fetchall()}
@@ -70,6 +72,7 @@ def restore(extract, entry: Path) -> bool:
             extract.define_in_place(name)
         if f"{name}_days" in cached:
             extract.con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM extract_cache.{name}_days")
+    extract.source_columns = saved["_columns"]
     os.utime(entry)
     return True
 
@@ -89,6 +92,7 @@ def save(extract, entry: Path) -> None:
     finally:
         extract.con.execute("DETACH cache_out")
     files = {str(f.path): {k: getattr(f, k) for k in FILE_FIELDS} for f in extract.files}
+    files["_columns"] = extract.source_columns  # which canonical columns the files held (checks that need one)
     (work / "files.json").write_text(json.dumps(files, indent=1), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     work.rename(entry)

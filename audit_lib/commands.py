@@ -59,7 +59,9 @@ def summary_lines(results: Results, manifest: dict) -> list[str]:
         sub = f[f["area"] == area]
         ids = [c for c, s in results.status.items() if s["status"] == "not_run" and c.split("-")[0] == _prefix(area)]
         counts = ", ".join(f"{sev} {int((sub['severity'] == sev).sum())}" for sev in ("high", "medium", "low"))
-        note = f"  (not run: {', '.join(ids)})" if ids else ""
+        reasons = [f"{c} ({results.status[c]['reason']})" if results.status[c]["reason"].startswith("column")
+                   else c for c in ids]
+        note = f"  (not run: {', '.join(reasons)})" if ids else ""
         lines.append(f"  {area:<13} {len(sub):>6}  {counts}{note}")
     if manifest["tables_not_provided"]:
         lines.append(f"  not provided: {', '.join(manifest['tables_not_provided'])}")

@@ -23,7 +23,7 @@ from .intake.profiles import (Choices, ProfileReader, merge_sources, note_lines,
 from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
-from .reference import reference_tables
+from .reference import reference_tables, working_days
 from .sqlident import literal
 from .sqlmacros import install_macros
 
@@ -78,6 +78,7 @@ class Extract:
             pass  # inside Jupyter without ipywidgets DuckDB refuses the setting, and shows no bar anyway
         self.sources: dict[str, TableSource] = {}
         self.shared_ready: set[str] = set()  # shared check relations already computed (run.py)
+        self.source_columns: dict[str, list[str]] = {}  # canonical columns each provided table's files hold
         self._setup()
         self._load()
 
@@ -92,6 +93,10 @@ class Extract:
     @property
     def files(self) -> list[SourceFile]:
         return [f for s in self.sources.values() for f in s.files]
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the provided table's files hold this canonical column (an absent one types as empty)."""
+        return column in self.source_columns.get(table, ())
 
     def as_of_end(self) -> dt.datetime:
         """The end of the as_of day (24:00) in the policy's time zone, as an aware datetime."""
@@ -131,7 +136,8 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        for name, frame in {**reference_tables(), **self.policy.tables()}.items():
+        days = working_days(self.policy.holiday_calendar.value, dt.date(1970, 1, 1), dt.date(self.as_of.year + 2, 12, 31))
+        for name, frame in {**reference_tables(), **self.policy.tables(), "ref_working_days": days}.items():
             self.con.register(f"_{name}_df", frame)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
             self.con.unregister(f"_{name}_df")
@@ -174,6 +180,7 @@ class Extract:
                 self.progress(f"loading {name} ({len(source.files)} file(s), {size / 1e6:.1f} MB)")
                 aggregate = self.contract[name].aggregate is not None
                 raw = reader.read(self.con, name, source, Path(self._tmp.name))
+                self.source_columns[name] = [r[0] for r in self.con.execute(f"DESCRIBE {raw}").fetchall()]
                 # the large table stays a view over its files when it can: one scan makes its summary
                 in_place = aggregate and self.con.execute(
                     "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0] > 0

@@ -21,12 +21,21 @@ def tool_version() -> str:
         return "0+unknown"
 
 
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def build_manifest(extract: Extract, status: dict[str, dict], started: dt.datetime, outputs: list[Path],
                    command: str = "check") -> dict:
     """A JSON-ready record of what was read, with what, for which date, and what came out."""
     return {
         "tool": {"name": "gdpr-audit", "version": tool_version(), "command": command},
-        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__},
+        # the holiday library decides rights deadlines (policy holiday_calendar): its version is evidence too
+        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
+                     "holidays": _version("holidays")},
         "as_of": extract.as_of.isoformat(),
         "as_of_end": extract.as_of_end().isoformat(),
         "data": str(extract.root.resolve()),
@@ -36,6 +45,8 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
             "time_zone": extract.policy.time_zone,
         },
         "parameters": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in extract.params().items()},
+        "holiday_calendar": extract.policy.holiday_calendar.value,
+        "third_party_sources": list(extract.policy.third_party_sources.values),
         "inputs": [
             {
                 "path": f.display(extract.root),

@@ -75,6 +75,11 @@ class Run:
         """``ran`` or ``not_run`` (a table the check needs was not provided)."""
         return self.manifest.get("checks", {}).get(check_id, {}).get("status", "not_run")
 
+    def not_run_reason(self, check_id: str) -> str:
+        """Why a check did not run ('a table it needs was not provided' when the manifest does not say)."""
+        reason = self.manifest.get("checks", {}).get(check_id, {}).get("reason", "")
+        return reason or "a table it needs was not provided"
+
     def of(self, *check_ids: str) -> pd.DataFrame:
         return self.findings[self.findings["check_id"].isin(check_ids)].reset_index(drop=True)
 
@@ -126,13 +131,13 @@ def check_box(run: Run, check_id: str) -> str:
     found = run.of(check_id)
     status = run.status(check_id)
     if status == "not_run":
-        verdict = "<span class='na'>not run: a table it needs was not provided</span>"
+        verdict = f"<span class='na'>not run: {_e(run.not_run_reason(check_id))}</span>"
     elif found.empty:
         verdict = "<span class='ok'>no finding</span>"
     else:
         verdict = f"<span class='bad'>{int(found['count'].sum()):,} record(s) in {len(found):,} finding(s)</span>"
     quote = run.policy.quote_for(check.policy) if check.policy else ""
-    values = run.policy.param_values()
+    values = run.policy.rule_values()
     return (
         f"<div class='check {check.severity}'><h3>{_e(check.title)} <small>{_e(check.id)} · "
         f"{_e(check.severity)}</small></h3><p>{verdict}</p>"

@@ -42,24 +42,21 @@ def run_check(extract: Extract, check: Check | str) -> pd.DataFrame:
         raw = extract.dq_findings()
         raw = raw[raw["check_id"] == check.id]
     else:
-        missing = [t for t in check.tables if t not in extract.provided]
-        if missing:
+        if _not_run_reason(extract, check):
             return _assemble(check, pd.DataFrame(), extract)
         raw = _execute(extract, check)
     return _assemble(check, raw, extract)
 
 
 def run_checks(extract: Extract, checks: list[Check] | None = None) -> Results:
-    """Run every declared check (or the given ones); a check missing a table is ``not_run``."""
+    """Run every declared check (or the given ones); a check missing a table or a column is ``not_run``."""
     checks = list(checks or load_checks())
     frames, status = [], {}
     dq = extract.dq_findings()
     for check in checks:
-        missing = [t for t in check.tables if t not in extract.provided]
-        if check.generated and check.id != "DQ-ORPHAN-REFERENCE":
-            missing = []
-        if missing:
-            status[check.id] = {"status": "not_run", "reason": f"{', '.join(missing)} not provided", "findings": 0}
+        reason = "" if check.generated and check.id != "DQ-ORPHAN-REFERENCE" else _not_run_reason(extract, check)
+        if reason:
+            status[check.id] = {"status": "not_run", "reason": reason, "findings": 0}
             continue
         raw = dq[dq["check_id"] == check.id] if check.generated else _execute(extract, check)
         merged = _assemble(check, raw, extract)
@@ -67,6 +64,17 @@ def run_checks(extract: Extract, checks: list[Check] | None = None) -> Results:
         frames.append(merged)
     findings = pd.concat(frames, ignore_index=True) if frames else empty_findings()
     return Results(findings=_sort(findings), status=status)
+
+
+def _not_run_reason(extract: Extract, check: Check) -> str:
+    """Why a check cannot run ('' when it can): a table it needs is absent, or a column it cannot do without."""
+    missing = [t for t in check.tables if t not in extract.provided]
+    if missing:
+        return f"{', '.join(missing)} not provided"
+    absent = [c for c in check.columns if not extract.has_column(*c.split("."))]
+    if absent:
+        return f"column {', '.join(absent)} not provided"
+    return ""
 
 
 def _execute(extract: Extract, check: Check) -> pd.DataFrame:
@@ -91,6 +99,11 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
     return frame
 
 
+def ensure_shared(extract: Extract, sql: str) -> None:
+    """Make the shared relations a query reads (a view reading a check's SQL or a shared relation)."""
+    _ensure_shared(extract, sql, extract.params())
+
+
 def _ensure_shared(extract: Extract, sql: str, values: dict) -> None:
     """Materialise, once per extract, the shared relations a check's SQL reads."""
     for shared in load_shared():
@@ -112,7 +125,7 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
         .agg(person_id=("person_id", "first"), observed=("observed", _join), count=("count", "sum"))
         .reset_index()
     )
-    values = extract.policy.param_values()
+    values = extract.policy.rule_values()
     out = pd.DataFrame({
         "finding_id": [finding_id(check.id, r) for r in grouped["record_id"]],
         "check_id": check.id,

@@ -69,3 +69,14 @@ def test_the_command_line_never_uses_the_cache(tmp_path, cache_dir):
     folder = write_extract(tmp_path / "x", TABLES)
     assert main(["check", "--data", str(folder), "--period", "2026-10", "--out", str(tmp_path / "o"), "--quiet"]) == 0
     assert not cache_dir.exists() or not os.listdir(cache_dir)
+
+
+def test_a_reopened_extract_still_knows_which_columns_its_files_held(tmp_path, cache_dir):
+    """LB-SOURCE-NOT-INFORMED needs persons.art14_notice_at: not run before and after the cache alike."""
+    folder = write_extract(tmp_path / "x", TABLES)
+    for messages in ([], []):
+        with opened(folder, messages) as ex:
+            status = run_checks(ex).status["LB-SOURCE-NOT-INFORMED"]
+            assert ex.has_column("persons", "collected_at") and not ex.has_column("persons", "art14_notice_at")
+        assert status["reason"] == "column persons.art14_notice_at not provided"
+    assert any("re-opened unchanged extract from the cache" in m for m in messages)

@@ -460,8 +460,8 @@ def test_invalid_user_profile_is_one_line(tmp_path, capsys):
     assert len(err) == 1
     assert err[0].startswith("gdpr-audit: error: profile ") and err[0].endswith(
         "acme_crm.yaml: columns: 'mail' is not a column of persons (person_id, subject_type, collected_at, source, "
-        "last_contact_at, relationship_end_at, archived, legal_hold, first_name, last_name, email, phone, "
-        "postal_address, country, company, job_title, linkedin_url, company_number)")
+        "last_contact_at, relationship_end_at, archived, legal_hold, art14_notice_at, first_name, last_name, email, "
+        "phone, postal_address, country, company, job_title, linkedin_url, company_number)")
 
 
 def test_unknown_profile_name_lists_the_known_ones(tmp_path):
