@@ -20,11 +20,13 @@ from pathlib import Path
 import duckdb
 
 from .intake.sources import SourceFile
+from .sqlident import literal
 from .version import tool_version
 
 KEEP = 5
 ATTACHED = "extract_cache"  # the schema name an entry is attached under
-FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter")
+FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
+COLUMNS = "_columns"  # which canonical columns the files held (checks that need a column)
 
 
 _UNSET = object()
@@ -44,8 +46,8 @@ def cache_root() -> Path | None:
     return _root  # type: ignore[return-value]
 
 
-def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str) -> Path | None:
-    """The cache folder of these files, as_of, policy and tool version (None when caching is off)."""
+def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str, profiles: object = None) -> Path | None:
+    """The cache folder of these files, as_of, policy, profile choices and tool version (None when off)."""
     root = cache_root()
     if root is None:
         return None
@@ -54,31 +56,36 @@ def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str) -> Pa
         stat = f.path.stat()
         signature.append([str(f.path.resolve()), f.table, f.profile, stat.st_size, stat.st_mtime_ns])
     key = json.dumps({"files": signature, "as_of": as_of.isoformat(), "policy": policy_sha256,
-                      "version": tool_version()}, sort_keys=True)
+                      "version": tool_version(), "profiles": profiles}, sort_keys=True, default=str)
     return root / hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def restore(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile]) -> set[str] | None:
+def restore(con: duckdb.DuckDBPyConnection, entry: Path,
+            files: list[SourceFile]) -> tuple[set[str], dict[str, list[str]]] | None:
     """Attach an entry read-only as ``extract_cache`` and give ``files`` the facts saved with it.
 
-    Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``), or None
-    when there is no such entry; the caller defines its views over them.
+    Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``) and the
+    canonical columns each table's files held, or None when there is no usable entry; the caller
+    defines its views over them.
     """
     db, meta = entry / "extract.duckdb", entry / "files.json"
     if not (db.exists() and meta.exists()):
         return None
     saved = json.loads(meta.read_text(encoding="utf-8"))
-    con.execute(f"ATTACH '{_q(db)}' AS {ATTACHED} (READ_ONLY)")
+    if COLUMNS not in saved:  # an entry written before columns were recorded: read the files again
+        return None
+    con.execute(f"ATTACH {literal(db)} AS {ATTACHED} (READ_ONLY)")
     cached = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ATTACHED]).fetchall()}
     for f in files:
         for key, value in saved.get(str(f.path), {}).items():
             setattr(f, key, value)
     os.utime(entry)
-    return cached
+    return cached, saved[COLUMNS]
 
 
-def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile]) -> None:
+def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile],
+         columns: dict[str, list[str]]) -> None:
     """Write the connection's typed tables and daily summaries into a new cache entry (atomically)."""
     work = entry.with_name(entry.name + f".tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
@@ -86,13 +93,14 @@ def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile]) -
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
         "(table_name LIKE '%\\_typed' ESCAPE '\\' OR table_name LIKE '%\\_days' ESCAPE '\\')").fetchall()]
-    con.execute(f"ATTACH '{_q(work / 'extract.duckdb')}' AS cache_out")
+    con.execute(f"ATTACH {literal(work / 'extract.duckdb')} AS cache_out")
     try:
         for name in tables:
             con.execute(f"CREATE TABLE cache_out.{name} AS SELECT * FROM temp.main.{name}")
     finally:
         con.execute("DETACH cache_out")
     facts = {str(f.path): {k: getattr(f, k) for k in FILE_FIELDS} for f in files}
+    facts[COLUMNS] = columns
     (work / "files.json").write_text(json.dumps(facts, indent=1), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     work.rename(entry)
@@ -104,8 +112,4 @@ def _prune(root: Path) -> None:
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _q(path: Path) -> str:
-    return str(path).replace("'", "''")
 

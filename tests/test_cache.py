@@ -91,3 +91,14 @@ def test_the_memory_cap_is_a_setting_of_the_library_not_of_the_environment(tmp_p
     monkeypatch.setenv("GDPR_AUDIT_MEMORY_LIMIT", "3GB")
     with opened(write_extract(tmp_path / "x", TABLES), []) as ex:
         assert ex.sql("SELECT current_setting('memory_limit') AS m")["m"][0] == "953.6 MiB"
+
+
+def test_a_reopened_extract_still_knows_which_columns_its_files_held(tmp_path, cache_dir):
+    """LB-SOURCE-NOT-INFORMED needs persons.art14_notice_at: not run before and after the cache alike."""
+    folder = write_extract(tmp_path / "x", TABLES)
+    for messages in ([], []):
+        with opened(folder, messages) as ex:
+            status = run_checks(ex).status["LB-SOURCE-NOT-INFORMED"]
+            assert ex.has_column("persons", "collected_at") and not ex.has_column("persons", "art14_notice_at")
+        assert status["reason"] == "column persons.art14_notice_at not provided"
+    assert any("re-opened unchanged extract from the cache" in m for m in messages)

@@ -14,7 +14,7 @@ HERE = Path(__file__).parent
 AREAS_FILE = "areas.yaml"
 SEVERITIES = ("high", "medium", "low")
 FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated",
-          "groups"}
+          "groups", "columns"}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -36,6 +36,7 @@ class Check:
     generated: bool = False
     params: tuple[str, ...] = field(default=())
     groups: tuple[str, ...] = field(default=())  # views that show several checks together ("payment_data")
+    columns: tuple[str, ...] = field(default=())  # "table.column" the check cannot do without
 
     def rule_text(self, values: dict[str, object]) -> str:
         """The rule with its policy parameters filled in (``{prospect_years}`` -> 3)."""
@@ -127,6 +128,10 @@ def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
         raise CheckError(f"{where} ({entry['id']}): area '{entry['area']}' is not one of {', '.join(areas)}")
     if entry["severity"] not in SEVERITIES:
         raise CheckError(f"{where} ({entry['id']}): severity '{entry['severity']}' is not one of high, medium, low")
+    columns = tuple(entry.get("columns") or [])
+    for col in columns:
+        if not re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", str(col)) or col.split(".")[0] not in (entry.get("tables") or [entry["table"]]):
+            raise CheckError(f"{where} ({entry['id']}): column '{col}' must be 'table.column' of a table the check reads")
     sql = ""
     if not entry.get("generated"):
         sql_path = folder / "sql" / f"{entry['id']}.sql"
@@ -151,6 +156,7 @@ def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
         generated=bool(entry.get("generated")),
         params=tuple(dict.fromkeys(PARAM.findall(_strip_comments(sql)))),
         groups=tuple(str(g) for g in entry.get("groups") or ()),
+        columns=columns,
     )
 
 
