@@ -1,6 +1,6 @@
 # Two commands do all the setup on a fresh machine with Python 3.11+ and pip:
 #   make report   - create .venv, install, render the sample period's reports into reports/2026-10/
-#   make test     - create .venv, install with test tools and a browser, run every test and notebook
+#   make test     - create .venv, install with test tools and a browser, lint (ruff), run every test and notebook
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,7 @@ check: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	bash scripts/install_browser.sh
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:

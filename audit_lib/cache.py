@@ -4,11 +4,13 @@ For interactive use (notebooks, the Python API) only; ``gdpr-audit check`` and t
 always read and fingerprint the files afresh. A cache entry is found by the files' paths, sizes and
 modification times (as git's index does) together with the policy's SHA-256, the as_of and the tool
 version; it keeps the SHA-256 computed when the files were first read. The cache holds a copy of the
-extract, personal data included: it lives in the user's cache folder, ``GDPR_AUDIT_CACHE=off`` turns
-it off, and only the newest ``KEEP`` entries are kept.
+extract, personal data included: it lives in the user's cache folder (``$XDG_CACHE_HOME`` or
+``~/.cache``, then ``gdpr-audit``), ``configure(None)`` turns it off, ``configure(folder)`` moves it,
+and only the newest ``KEEP`` entries are kept.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -17,78 +19,89 @@ from pathlib import Path
 
 import duckdb
 
-from .intake.canonical import define_views
+from .intake.sources import SourceFile
+from .sqlident import literal
+from .version import tool_version
 
 KEEP = 5
-FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter")
+ATTACHED = "extract_cache"  # the schema name an entry is attached under
+FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
+COLUMNS = "_columns"  # which canonical columns the files held (checks that need a column)
+
+
+_UNSET = object()
+_root: object = _UNSET  # set by configure(); unset means the user's cache folder
+
+
+def configure(root: str | Path | None) -> None:
+    """Where cache entries go from now on in this process; ``None`` turns the cache off."""
+    global _root
+    _root = None if root is None else Path(root)
 
 
 def cache_root() -> Path | None:
     """Where cache entries live (None when caching is off)."""
-    setting = os.environ.get("GDPR_AUDIT_CACHE", "")
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    if setting:
-        return Path(setting)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gdpr-audit"
+    if _root is _UNSET:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gdpr-audit"
+    return _root  # type: ignore[return-value]
 
 
-def entry_for(extract) -> Path | None:
-    """The cache folder of this extract, as_of, policy and tool version."""
-    from .manifest import tool_version  # noqa: PLC0415 - manifest imports the extract module
-
+def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str, profiles: object = None) -> Path | None:
+    """The cache folder of these files, as_of, policy, profile choices and tool version (None when off)."""
     root = cache_root()
     if root is None:
         return None
-    files = []
-    for f in extract.files:
+    signature = []
+    for f in files:
         stat = f.path.stat()
-        files.append([str(f.path.resolve()), f.table, f.profile, stat.st_size, stat.st_mtime_ns])
-    signature = json.dumps({"files": files, "as_of": extract.as_of.isoformat(), "policy": extract.policy.sha256,
-                            "version": tool_version()}, sort_keys=True)
-    return root / hashlib.sha256(signature.encode()).hexdigest()[:32]
+        signature.append([str(f.path.resolve()), f.table, f.profile, stat.st_size, stat.st_mtime_ns])
+    key = json.dumps({"files": signature, "as_of": as_of.isoformat(), "policy": policy_sha256,
+                      "version": tool_version(), "profiles": profiles}, sort_keys=True, default=str)
+    return root / hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def restore(extract, entry: Path) -> bool:
-    """Point the extract's views at a cache entry; False when there is none."""
+def restore(con: duckdb.DuckDBPyConnection, entry: Path,
+            files: list[SourceFile]) -> tuple[set[str], dict[str, list[str]]] | None:
+    """Attach an entry read-only as ``extract_cache`` and give ``files`` the facts saved with it.
+
+    Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``) and the
+    canonical columns each table's files held, or None when there is no usable entry; the caller
+    defines its views over them.
+    """
     db, meta = entry / "extract.duckdb", entry / "files.json"
     if not (db.exists() and meta.exists()):
-        return False
+        return None
     saved = json.loads(meta.read_text(encoding="utf-8"))
-    extract.con.execute(f"ATTACH '{_q(db)}' AS extract_cache (READ_ONLY)")
-    cached = {r[0] for r in extract.con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'extract_cache'").fetchall()}
-    for f in extract.files:
+    if COLUMNS not in saved:  # an entry written before columns were recorded: read the files again
+        return None
+    con.execute(f"ATTACH {literal(db)} AS {ATTACHED} (READ_ONLY)")
+    cached = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ATTACHED]).fetchall()}
+    for f in files:
         for key, value in saved.get(str(f.path), {}).items():
             setattr(f, key, value)
-    for name in extract.provided:
-        table = extract.contract[name]
-        if f"{name}_typed" in cached:
-            define_views(extract.con, table, f"extract_cache.{name}_typed")
-        else:  # the large table read in place: its view costs nothing to define again
-            extract.define_in_place(name)
-        if f"{name}_days" in cached:
-            extract.con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM extract_cache.{name}_days")
     os.utime(entry)
-    return True
+    return cached, saved[COLUMNS]
 
 
-def save(extract, entry: Path) -> None:
-    """Write the typed tables and daily summaries into a new cache entry (atomically)."""
+def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile],
+         columns: dict[str, list[str]]) -> None:
+    """Write the connection's typed tables and daily summaries into a new cache entry (atomically)."""
     work = entry.with_name(entry.name + f".tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    tables = [r[0] for r in extract.con.execute(
+    tables = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
         "(table_name LIKE '%\\_typed' ESCAPE '\\' OR table_name LIKE '%\\_days' ESCAPE '\\')").fetchall()]
-    extract.con.execute(f"ATTACH '{_q(work / 'extract.duckdb')}' AS cache_out")
+    con.execute(f"ATTACH {literal(work / 'extract.duckdb')} AS cache_out")
     try:
         for name in tables:
-            extract.con.execute(f"CREATE TABLE cache_out.{name} AS SELECT * FROM temp.main.{name}")
+            con.execute(f"CREATE TABLE cache_out.{name} AS SELECT * FROM temp.main.{name}")
     finally:
-        extract.con.execute("DETACH cache_out")
-    files = {str(f.path): {k: getattr(f, k) for k in FILE_FIELDS} for f in extract.files}
-    (work / "files.json").write_text(json.dumps(files, indent=1), encoding="utf-8")
+        con.execute("DETACH cache_out")
+    facts = {str(f.path): {k: getattr(f, k) for k in FILE_FIELDS} for f in files}
+    facts[COLUMNS] = columns
+    (work / "files.json").write_text(json.dumps(facts, indent=1), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     work.rename(entry)
     _prune(entry.parent)
@@ -99,8 +112,4 @@ def _prune(root: Path) -> None:
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _q(path: Path) -> str:
-    return str(path).replace("'", "''")
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import AuditError
@@ -26,6 +28,9 @@ def _common(p: argparse.ArgumentParser, out_default: str | None) -> None:
                         "(repeatable; see docs/profiles.md)")
     p.add_argument("--profile-dir", dest="profile_dir", action="append", default=[], type=Path, metavar="DIR",
                    help="folder of your own profile YAML files (repeatable)")
+    p.add_argument("--date-order", dest="date_order", choices=["DMY", "MDY"], default=None,
+                   help="day-first (DMY) or month-first (MDY) dates in every profiled export "
+                        "(default: the profile's, or detected from the data; recorded in the manifest)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,13 +53,25 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM (kill, cron timeout) unwinds like Ctrl-C: temporary copies and staging folders are removed."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        if getattr(args, "profile", None) or getattr(args, "profile_dir", None):
-            from .intake.profiles import use_profiles  # noqa: PLC0415
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
-            use_profiles(args.profile, args.profile_dir)
+
+def _run(args) -> int:
+    try:
         if args.command == "check":
             from .commands import check_command  # noqa: PLC0415
 
@@ -63,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             from .report import report_command  # noqa: PLC0415
 
             return report_command(args)
+        from .dates import period_end  # noqa: PLC0415
         from .sample import generate  # noqa: PLC0415
 
+        period_end(args.period)
         started = dt.datetime.now()
         generate(args.out, scale=args.scale, seed=args.seed, period=args.period)
         print(f"sample {args.scale} written to {args.out} in {(dt.datetime.now() - started).total_seconds():.1f} s")
@@ -75,6 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gdpr-audit: interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # unreadable file, disk full, read-only folder: one line naming the file
+        where = err.filename or "a file"
+        print(f"gdpr-audit: error: {where}: {err.strerror or type(err).__name__}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("gdpr-audit: error: out of memory: DuckDB needed more than extract.MEMORY_LIMIT and the disk it spills to", file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - a DuckDB or library failure still gets one line, no data value
+        from .intake.readers import first_line  # noqa: PLC0415
+
+        print(f"gdpr-audit: error: {type(err).__name__}: {first_line(err)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,25 +2,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sys
 from pathlib import Path
 
+from .atomic import staging_for, swap_into_place
+from .checks import load_checks
 from .dates import as_of_for
+from .errors import OutputError
 from .extract import Extract
 from .findings import write_findings
+from .intake.profiles import Choices, parse_choices
 from .manifest import build_manifest, write_manifest
 from .run import AREA_ORDER, Results, run_checks
-from .triage import load_register, load_owners, register_path, write_template
+from .triage import load_owners, load_register, register_path, write_template
+
+
+def choices_of(args) -> Choices:
+    """The profile settings of a command line (--profile, --profile-dir, --date-order)."""
+    parse_choices(getattr(args, "profile", None) or [])  # a malformed TABLE=NAME stops here, before loading
+    return Choices(list(getattr(args, "profile", None) or []),
+                   [Path(d).resolve() for d in getattr(args, "profile_dir", None) or []],
+                   getattr(args, "date_order", None))
 
 
 def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, quiet: bool = False,
-                    command: str = "check", history: Path | None = None) -> tuple[Results, dict]:
+                    command: str = "check", choices: Choices | None = None,
+                    history: Path | None = None) -> tuple[Results, dict]:
     """Run the whole audit and write findings.{csv,parquet,xlsx}, the triage template and manifest.json into
     ``out``. ``history`` (the reports folder) dates each finding's first sighting in findings.xlsx."""
     started = dt.datetime.now(dt.timezone.utc)
     progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     triage = register_evidence(Path(data))  # a bad register row stops the run before anything is written
-    with Extract(data, as_of, policy, progress) as extract:
+    choices = choices or Choices()
+    with Extract(data, as_of, policy, progress, profiles=choices.profiles, profile_dirs=choices.dirs,
+                 date_order=choices.date_order) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
@@ -71,26 +88,55 @@ def _inventory_sheet(extract: Extract, results: Results) -> dict:
 def summary_lines(results: Results, manifest: dict) -> list[str]:
     """A short terminal summary: findings per area and severity, and checks not run."""
     f = results.findings
+    area_of = {c.id: c.area for c in load_checks()}
     lines = [f"as_of {manifest['as_of']}: {len(f)} findings from {len(manifest['inputs'])} input files"]
     for area in AREA_ORDER:
         sub = f[f["area"] == area]
-        ids = [c for c, s in results.status.items() if s["status"] == "not_run" and c.split("-")[0] == _prefix(area)]
+        ids = [c for c, s in results.status.items() if s["status"] == "not_run" and area_of.get(c) == area]
         counts = ", ".join(f"{sev} {int((sub['severity'] == sev).sum())}" for sev in ("high", "medium", "low"))
-        note = f"  (not run: {', '.join(ids)})" if ids else ""
+        reasons = [f"{c} ({results.status[c]['reason']})" if results.status[c]["reason"].startswith("column")
+                   else c for c in ids]
+        note = f"  (not run: {', '.join(reasons)})" if ids else ""
         lines.append(f"  {area:<13} {len(sub):>6}  {counts}{note}")
     if manifest["tables_not_provided"]:
         lines.append(f"  not provided: {', '.join(manifest['tables_not_provided'])}")
+    empty = [i["path"] for i in manifest["inputs"] if i["rows"] == 0]
+    if empty:  # a header-only export or an emptied log: read, and nothing in it
+        more = f" and {len(empty) - 5} more" if len(empty) > 5 else ""
+        lines.append(f"  0 rows read from: {', '.join(empty[:5])}{more}")
     return lines
 
 
-def _prefix(area: str) -> str:
-    return {"retention": "RET", "lawful_basis": "LB", "transfers": "TR", "rights": "DSR",
-            "breaches": "BR", "security": "SEC", "data_quality": "DQ"}[area]
+OUTPUT_NAMES = {"findings.csv", "findings.parquet", "findings.xlsx", "manifest.json"}
+
+
+def usable_out(out: Path) -> Path:
+    """``--out``: a new folder, or one holding only a previous run's outputs (it is replaced whole)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: is a file, not a folder (give a folder for the findings)")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES)
+        if others:
+            raise OutputError(f"--out {out}: holds other files ({others[0][:60]}...); give an empty folder or "
+                              "a previous run's output folder, which is replaced whole")
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write in {parent} (permission denied)")
+    return out
 
 
 def check_command(args) -> int:
     as_of = as_of_for(args.period, args.as_of)
-    results, manifest = audit_to_folder(args.data, as_of, args.policy, args.out, args.quiet)
+    out = usable_out(Path(args.out).absolute())
+    staging = staging_for(out)
+    try:
+        # the new findings and their manifest replace --out together, or not at all
+        results, manifest = audit_to_folder(args.data, as_of, args.policy, staging, args.quiet, choices=choices_of(args))
+        swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     for line in summary_lines(results, manifest):
         print(line)
     print(f"written: {args.out}/findings.csv, findings.parquet, findings.xlsx, manifest.json")

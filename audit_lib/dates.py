@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from .errors import AuditError
 
@@ -16,17 +17,34 @@ def as_of_for(period: str | None = None, as_of: str | dt.date | None = None) -> 
     if (period is None) == (as_of is None):
         raise UsageError("give exactly one of --period YYYY-MM or --as-of YYYY-MM-DD")
     if as_of is not None:
-        if isinstance(as_of, dt.date):
-            return as_of
-        try:
-            return dt.date.fromisoformat(str(as_of))
-        except ValueError:
-            raise UsageError(f"--as-of '{as_of}': expected a date YYYY-MM-DD") from None
+        day = as_of if isinstance(as_of, dt.date) else _iso_date(str(as_of))
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise UsageError(f"--as-of '{as_of}': expected a date between {FIRST_YEAR} and {LAST_YEAR}")
+        return day
+    return period_end(str(period))
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+PERIOD = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _iso_date(text: str) -> dt.date:
     try:
-        year, month = (int(x) for x in str(period).split("-"))
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--period '{period}': expected a month YYYY-MM") from None
+        raise UsageError(f"--as-of '{text[:40]}': expected a date YYYY-MM-DD") from None
+
+
+def period_end(period: str) -> dt.date:
+    """The last day of a month ``YYYY-MM`` (four-digit year 1900-2200, month 01-12)."""
+    m = PERIOD.fullmatch(period.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise UsageError(f"--period '{period[:40]}': expected a month YYYY-MM between {FIRST_YEAR}-01 and "
+                         f"{LAST_YEAR}-12, e.g. 2026-10")
+    year, month = int(m.group(1)), int(m.group(2))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def period_of(as_of: dt.date) -> str:

@@ -15,3 +15,7 @@ class InputError(AuditError):
 
 class CheckError(AuditError):
     """A declared check is wrong or cannot run; the message names the check."""
+
+
+class OutputError(AuditError):
+    """The output folder cannot be written or replaced; the message names it."""

@@ -3,28 +3,54 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 import zoneinfo
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
 
 from . import cache
-from .contract import load_contract
+from .contract import Table, load_contract
 from .errors import InputError
-from .intake.canonical import build_daily_summary, build_typed
-from .intake.dq import dq_sql
-from .intake.profiles import ProfileReader, env_choices, merge_sources, plan_profiles
+from .intake.canonical import build_daily_summary, build_typed, define_views
+from .intake.dq import dq_sql, unparsed_findings, unparsed_line
+from .intake.profiles import (
+    Choices,
+    ProfileReader,
+    merge_sources,
+    note_lines,
+    plan_profiles,
+    profile_notes,
+    skipped_lines,
+)
 from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
-from .reference import reference_tables
+from .reference import reference_tables, working_days
+from .sqlident import ident, literal
 from .sqlmacros import install_macros
 
 Progress = Callable[[str], None]
+MEMORY_LIMIT = "2.5GB"  # DuckDB's cap per extract; a caller may set another (peak < 4 GB at scale L)
+
+
+def clean_stale_temp() -> None:
+    """Remove ``gdpr-audit-<pid>-*`` temporary folders of processes that no longer run."""
+    from .atomic import _alive  # noqa: PLC0415
+
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob("gdpr-audit-*-*"))
+    except OSError:
+        return
+    for p in entries:
+        pid = p.name.split("-")[2]
+        if pid.isdigit() and p.is_dir() and not p.is_symlink() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 class Extract:
@@ -36,27 +62,32 @@ class Extract:
 
     def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
                  progress: Progress | None = None, profiles: list[str] | None = None,
-                 profile_dirs: list[str | Path] | None = None, cache: bool = False):
+                 profile_dirs: list[str | Path] | None = None, cache: bool = False, date_order: str | None = None):
         self.root = Path(data)
         self.use_cache = cache  # interactive re-opening: see audit_lib/cache.py
-        # source profiles "TABLE=NAME" (default: those the command line put in the environment)
-        self.profile_choices = env_choices() if profiles is None else list(profiles)
-        self.profile_dirs = [Path(d) for d in profile_dirs or []]
+        # source profiles "TABLE=NAME", their folders and the date order: explicit, recorded in the manifest
+        self.choices = Choices(list(profiles or []), [Path(d).resolve() for d in profile_dirs or []], date_order)
+        self.skipped: list[tuple[Path, str]] = []  # files seen and deliberately not read (error logs)
+        self.profile_notes: list[dict] = []  # per profile: auto-applied, date order, absent optional columns
         self.as_of = as_of
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.progress = progress or (lambda msg: None)
         self.contract = load_contract()
-        self._tmp = tempfile.TemporaryDirectory(prefix="gdpr-audit-")
+        # transcoded copies of personal data live here: removed on close, on Ctrl-C/SIGTERM (cli.py), and
+        # after a kill -9 by the next run (the folder names its process)
+        clean_stale_temp()
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"gdpr-audit-{os.getpid()}-")
         self.con = duckdb.connect()
         # bounded memory: DuckDB spills to the run's temporary folder beyond this (peak < 4 GB at scale L)
-        self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
-        self.con.execute("SET memory_limit = ?", [os.environ.get("GDPR_AUDIT_MEMORY_LIMIT", "2.5GB")])
+        self.con.execute(f"SET temp_directory = {literal(self._tmp.name)}")
+        self.con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
         try:
             self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error:
             pass  # inside Jupyter without ipywidgets DuckDB refuses the setting, and shows no bar anyway
         self.sources: dict[str, TableSource] = {}
         self.shared_ready: set[str] = set()  # shared check relations already computed (run.py)
+        self.source_columns: dict[str, list[str]] = {}  # canonical columns each provided table's files hold
         self._setup()
         self._load()
 
@@ -71,6 +102,10 @@ class Extract:
     @property
     def files(self) -> list[SourceFile]:
         return [f for s in self.sources.values() for f in s.files]
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the provided table's files hold this canonical column (an absent one types as empty)."""
+        return column in self.source_columns.get(table, ())
 
     def as_of_end(self) -> dt.datetime:
         """The end of the as_of day (24:00) in the policy's time zone, as an aware datetime."""
@@ -93,7 +128,8 @@ class Extract:
         query = " UNION ALL ".join(f"({p})" for p in parts)
         frame = self.con.execute(query).df()
         frame.columns = ["check_id", "table", "record_id", "person_id", "observed", "count"]
-        return frame
+        unparsed = unparsed_findings(self.files, self.root)
+        return pd.concat([frame, unparsed], ignore_index=True) if len(unparsed) else frame
 
     def close(self) -> None:
         self.con.close()
@@ -109,29 +145,49 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        for name, frame in {**reference_tables(), **self.policy.tables()}.items():
+        for name, frame in lookup_tables(self.policy, self.as_of).items():
             self.con.register(f"_{name}_df", frame)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
             self.con.unregister(f"_{name}_df")
 
     def _load(self) -> None:
-        plans = plan_profiles(self.root, self.profile_choices, self.profile_dirs)
-        self.sources = merge_sources(discover(self.root, list(self.contract)), plans, self.root)
-        self._reader = ProfileReader(plans)
-        entry = cache.entry_for(self) if self.use_cache else None
-        if entry is not None and cache.restore(self, entry):
+        found = discover(self.root, list(self.contract))
+        canonical = {f.path for s in found.values() for f in s.files} | {p for s in found.values() for p, _ in s.skipped}
+        caught: list[tuple[Path, str]] = []
+        plans = plan_profiles(self.root, self.choices, canonical, self.progress, caught)
+        self.sources = merge_sources(found, plans, self.root)
+        self.skipped = list(dict.fromkeys([*caught, *[x for s in found.values() for x in s.skipped]]))
+        for line in skipped_lines(self.skipped, self.root):
+            self.progress(line)
+        self._reader = ProfileReader(plans, self.choices.date_order)
+        entry = (cache.entry_for(self.files, self.as_of, self.policy.sha256, self.choices.record())
+                 if self.use_cache else None)
+        restored = cache.restore(self.con, entry, self.files) if entry is not None else None
+        if restored is not None:
+            cached, self.source_columns = restored
+            self._define_over_cache(cached)
             self.progress(f"re-opened unchanged extract from the cache ({entry})")
         else:
             self._read_all()
             if entry is not None:
-                cache.save(self, entry)
-        for name in self.not_provided:
-            self._empty_table(name)
+                cache.save(self.con, entry, self.files, self.source_columns)
+        self._empty_tables()
+        self.profile_notes = profile_notes(plans)
+        for line in note_lines(self.profile_notes):
+            self.progress(line)
 
-    def define_in_place(self, name: str) -> None:
-        """The large table's view over its files, defined without scanning them."""
-        raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
-        build_typed(self.con, self.contract[name], raw, name, in_place=True)
+    def _define_over_cache(self, cached: set[str]) -> None:
+        """Each provided table's views over the attached cache entry (see audit_lib/cache.py)."""
+        for name in self.provided:
+            table = self.contract[name]
+            if f"{name}_typed" in cached:
+                define_views(self.con, table, f"{cache.ATTACHED}.{name}_typed")
+            else:  # the large table read in place: its view over the files costs nothing to define again
+                raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
+                build_typed(self.con, table, raw, name, in_place=True)
+            if f"{name}_days" in cached:
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM {cache.ATTACHED}.{name}_days")
 
     def _read_all(self) -> None:
         reader = self._reader
@@ -143,21 +199,30 @@ class Extract:
                 self.progress(f"loading {name} ({len(source.files)} file(s), {size / 1e6:.1f} MB)")
                 aggregate = self.contract[name].aggregate is not None
                 raw = reader.read(self.con, name, source, Path(self._tmp.name))
+                self.source_columns[name] = [r[0] for r in self.con.execute(f"DESCRIBE {raw}").fetchall()]
                 # the large table stays a view over its files when it can: one scan makes its summary
                 in_place = aggregate and self.con.execute(
                     "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0] > 0
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
                 table = self.contract[name]
 
-                def build(raw=raw, label=label, in_place=in_place, table=table):
-                    build_typed(self.con, table, raw, label, in_place)
+                expected = reader.expected(name)
+
+                def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected):
+                    build_typed(self.con, table, raw, label, in_place, expected)
                     if table.aggregate:
                         build_daily_summary(self.con, table)
 
                 scan_errors(self.con, source, Path(self._tmp.name), build)
+                if not in_place:  # the typed table holds the rows now: no UTF-8 copy of personal data lingers
+                    for f in source.files:
+                        if f.read_path is not None and f.read_path != f.path:
+                            f.read_path.unlink(missing_ok=True)
                 self._rows_per_file(source, f"{name}_days" if aggregate else f"{name}_all")
             for f in self.files:
                 f.sha256 = hashes[f.path].result()
+                if f.unparsed:
+                    self.progress(unparsed_line(f, self.root))
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""
@@ -171,13 +236,53 @@ class Extract:
             if f.rows is None:
                 f.rows = counts.get(str(f.read_path or f.path), 0)
 
-    def _empty_table(self, name: str) -> None:
-        """An absent table becomes empty views, so an optional lookup (legal hold) still runs."""
-        cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in self.contract[name].columns)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
-        build_typed(self.con, self.contract[name], f"raw_{name}", name, in_place=False)
-        if self.contract[name].aggregate:
-            build_daily_summary(self.con, self.contract[name])
+    def _empty_tables(self) -> None:
+        """Absent tables become empty relations, so an optional lookup (legal hold) still runs."""
+        if self.not_provided:
+            ddl = _empty_ddl()
+            self.con.execute("\n".join(ddl[name] for name in self.not_provided))
+
+
+def lookup_tables(policy: Policy, as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """The reference, policy and working-day tables every check may read, by name."""
+    days = working_days(policy.holiday_calendar.value, dt.date(1970, 1, 1), dt.date(as_of.year + 2, 12, 31))
+    return {**reference_tables(), **policy.tables(), "ref_working_days": days}
+
+
+@lru_cache(maxsize=1)
+def _empty_ddl() -> dict[str, str]:
+    """``CREATE TEMP TABLE`` statements for an absent table's relations, typed as a provided one's.
+
+    Built once per process by typing an empty raw table in a scratch connection: binding the typing
+    views costs far more than creating empty tables with their column types.
+    """
+    con = duckdb.connect()
+    try:
+        install_macros(con, "UTC")  # the zone changes values, never column types
+        con.execute("SET VARIABLE as_of = DATE '2000-01-01'")
+        con.execute("SET VARIABLE as_of_end = TIMESTAMPTZ '2000-01-02 00:00:00+00'")
+        for ref, frame in reference_tables().items():
+            con.register(f"_{ref}_df", frame)
+            con.execute(f"CREATE TEMP TABLE {ref} AS SELECT * FROM _{ref}_df")
+        return {name: _typed_empty(con, table) for name, table in load_contract().items()}
+    finally:
+        con.close()
+
+
+def _typed_empty(con: duckdb.DuckDBPyConnection, table: Table) -> str:
+    name = table.name
+    cols = ", ".join(f"NULL::VARCHAR AS {ident(c)}" for c in table.columns)
+    con.execute(f"CREATE TEMP TABLE raw_{name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
+    build_typed(con, table, f"raw_{name}", name, in_place=False)
+    relations = [f"{name}_all", name]
+    if table.aggregate:
+        build_daily_summary(con, table)
+        relations.append(f"{name}_days")
+    ddl = []
+    for rel in relations:
+        columns = ", ".join(f"{ident(c)} {t}" for c, t, *_ in con.execute(f"DESCRIBE {rel}").fetchall())
+        ddl.append(f"CREATE OR REPLACE TEMP TABLE {rel} ({columns});")
+    return "\n".join(ddl)
 
 
 def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,

@@ -1,7 +1,9 @@
 """Findings as rows: merge per (check, record), give each a stable id, write CSV, Parquet and XLSX."""
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +12,6 @@ COLUMNS = [
     "finding_id", "check_id", "area", "severity", "table", "record_id", "person_id",
     "observed", "rule", "policy_ref", "legal_ref", "as_of", "count",
 ]
-TEXT_COLUMNS = [c for c in COLUMNS if c not in ("count",)]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,10 +31,25 @@ def neutralise(value: object) -> object:
     return value
 
 
-def safe_for_spreadsheets(findings: pd.DataFrame) -> pd.DataFrame:
-    out = findings.copy()
-    for col in TEXT_COLUMNS:
-        out[col] = out[col].map(neutralise, na_action="ignore")
+# after a separator a semicolon-locale Excel (nl-BE, fr-BE) would split on, a formula would start a cell
+_INNER = re.compile(r"([;,\t]\s*)([=+\-@])")
+
+
+def neutralise_csv(value: object) -> object:
+    """``neutralise`` plus every piece after ``;``/``,``: quoting alone does not stop a semicolon-locale
+    Excel from splitting ``x;=1+1;y`` into a live ``=1+1`` cell."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return _INNER.sub(lambda m: m.group(1) + "'" + m.group(2), value)
+    return value
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame, cell=neutralise) -> pd.DataFrame:
+    """Every text cell neutralised, whatever its column's dtype prints as (pandas 3: ``str``)."""
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) or out[col].dtype == object:
+            out[col] = out[col].map(cell, na_action="ignore")
     return out
 
 
@@ -42,14 +58,12 @@ def write_findings(findings: pd.DataFrame, out: Path, extra_sheets: dict[str, pd
     out.mkdir(parents=True, exist_ok=True)
     safe = safe_for_spreadsheets(findings[COLUMNS])
     paths = [out / "findings.csv", out / "findings.parquet", out / "findings.xlsx"]
-    safe.to_csv(paths[0], index=False, encoding="utf-8")
+    # every text field quoted: a field holding ';' stays one cell in a semicolon-locale Excel too
+    safe_for_spreadsheets(findings[COLUMNS], neutralise_csv).to_csv(
+        paths[0], index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC)
     safe.to_parquet(paths[1], index=False)
     with pd.ExcelWriter(paths[2], engine="openpyxl") as xl:
         safe.to_excel(xl, sheet_name="findings", index=False)
         for name, frame in (extra_sheets or {}).items():
-            sheet = frame.copy()
-            for col in sheet.columns:
-                if sheet[col].dtype == object or str(sheet[col].dtype) == "string":
-                    sheet[col] = sheet[col].map(neutralise, na_action="ignore")
-            sheet.to_excel(xl, sheet_name=name[:31], index=False)
+            safe_for_spreadsheets(frame).to_excel(xl, sheet_name=name[:31], index=False)
     return paths

@@ -12,13 +12,14 @@ import pandas as pd
 
 from .extract import Extract
 from .intake.sources import sha256_of
+from .version import tool_version
 
 
-def tool_version() -> str:
+def _version(package: str) -> str:
     try:
-        return metadata.version("gdpr-audit")
+        return metadata.version(package)
     except metadata.PackageNotFoundError:
-        return "0+unknown"
+        return "not installed"
 
 
 def build_manifest(extract: Extract, status: dict[str, dict], started: dt.datetime, outputs: list[Path],
@@ -26,7 +27,9 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
     """A JSON-ready record of what was read, with what, for which date, and what came out."""
     return {
         "tool": {"name": "gdpr-audit", "version": tool_version(), "command": command},
-        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__},
+        # the holiday library decides rights deadlines (policy holiday_calendar): its version is evidence too
+        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
+                     "holidays": _version("holidays")},
         "as_of": extract.as_of.isoformat(),
         "as_of_end": extract.as_of_end().isoformat(),
         "data": str(extract.root.resolve()),
@@ -36,6 +39,8 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
             "time_zone": extract.policy.time_zone,
         },
         "parameters": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in extract.params().items()},
+        "holiday_calendar": extract.policy.holiday_calendar.value,
+        "third_party_sources": list(extract.policy.third_party_sources.values),
         "inputs": [
             {
                 "path": f.display(extract.root),
@@ -47,9 +52,12 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
                 "size": f.size,
                 "sha256": f.sha256,
                 "rows": f.rows,
+                **({"unparsed": f.unparsed} if f.unparsed is not None else {}),
             }
             for f in extract.files
         ],
+        "skipped_inputs": [{"path": _rel(p, extract.root), "reason": why} for p, why in extract.skipped],
+        "profiles": {**extract.choices.record(), "applied": extract.profile_notes},
         "tables_provided": extract.provided,
         "tables_not_provided": extract.not_provided,
         "checks": status,
@@ -57,6 +65,13 @@ def build_manifest(extract: Extract, status: dict[str, dict], started: dt.dateti
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def write_manifest(manifest: dict, out: Path) -> Path:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import load_checks
-from .policy import Policy, load_policy
 from .htmlsafe import escape as _e
+from .policy import Policy, load_policy
 from .run import Results, check_by_id, run_checks
 
 _PLOTLY_EMBEDDED = False
@@ -40,7 +39,12 @@ class Run:
         from .extract import Extract  # noqa: PLC0415
 
         # interactive use re-opens an unchanged extract from the cache; the monthly run (run_dir) never caches
-        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None)
+        # the profiles of the run come from its manifest (never from the environment)
+        path = self.run_dir / "manifest.json" if self.run_dir else None
+        chosen = json.loads(path.read_text(encoding="utf-8")).get("profiles", {}) if path and path.exists() else {}
+        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None,
+                       profiles=chosen.get("choices"), profile_dirs=chosen.get("dirs"),
+                       date_order=chosen.get("date_order"))
 
     @cached_property
     def findings(self) -> pd.DataFrame:
@@ -69,6 +73,11 @@ class Run:
     def status(self, check_id: str) -> str:
         """``ran`` or ``not_run`` (a table the check needs was not provided)."""
         return self.manifest.get("checks", {}).get(check_id, {}).get("status", "not_run")
+
+    def not_run_reason(self, check_id: str) -> str:
+        """Why a check did not run ('a table it needs was not provided' when the manifest does not say)."""
+        reason = self.manifest.get("checks", {}).get(check_id, {}).get("reason", "")
+        return reason or "a table it needs was not provided"
 
     def of(self, *check_ids: str) -> pd.DataFrame:
         return self.findings[self.findings["check_id"].isin(check_ids)].reset_index(drop=True)
@@ -138,13 +147,13 @@ def check_box(run: Run, check_id: str) -> str:
     found = run.of(check_id)
     status = run.status(check_id)
     if status == "not_run":
-        verdict = "<span class='na'>not run: a table it needs was not provided</span>"
+        verdict = f"<span class='na'>not run: {_e(run.not_run_reason(check_id))}</span>"
     elif found.empty:
         verdict = "<span class='ok'>no finding</span>"
     else:
         verdict = f"<span class='bad'>{int(found['count'].sum()):,} record(s) in {len(found):,} finding(s)</span>"
     cite = citation(run.policy, check)
-    values = run.policy.param_values()
+    values = run.policy.rule_values()
     return (
         f"<div class='check {check.severity}'><h3>{_e(check.title)} <small>{_e(check.severity)} · "
         f"{_e(check.id)}</small></h3><p>{verdict}</p>"
@@ -189,10 +198,6 @@ def findings_table(run: Run, *check_ids: str, max_rows: int = MAX_ROWS) -> str:
 def words(code: object) -> str:
     """A code as words for managers: ``legitimate_interests`` -> ``legitimate interests``."""
     return str(code).replace("_", " ")
-
-
-def area_checks(area: str) -> list[str]:
-    return [c.id for c in load_checks() if c.area == area]
 
 
 def display_html(fragment: str) -> None:

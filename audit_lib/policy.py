@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,10 +14,11 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from audit_lib.errors import PolicyError
+from audit_lib.reference import art6_bases
+from audit_lib.safeyaml import safe_load
 
 SHIPPED_POLICY = Path(__file__).parent / "data" / "policy_socomec_nl.yaml"
-ART6_BASES = ("consent", "contract", "pre_contractual", "legal_obligation",
-              "vital_interests", "public_task", "legitimate_interests")
+ART6_BASES = art6_bases()  # reference data (data/reference/art6_bases.yaml), also the table ref_art6_bases
 REQUIRED_PARAMETERS = (
     "prospect_years", "active_after_end_years", "archive_years", "connection_log_years",
     "id_document_grace_days", "card_dispute_months", "deferred_card_dispute_months",
@@ -129,10 +131,41 @@ class ConsentRule(_Model):
     consent_purposes: list[ConsentPurpose]
 
 
+class SoftOptIn(Quoted):
+    legal_ref: Text
+
+
 class ConsentRules(Quoted):
     legal_ref: Text
     prospection_purposes: list[MessagePurpose]
     rules: list[ConsentRule]
+    soft_opt_in: SoftOptIn | None = None  # absent: a customer needs consent as a prospect does
+
+
+class ThirdPartySources(Quoted):
+    """The persons.source values meaning the details were not obtained from the person directly."""
+
+    legal_ref: Text
+    values: list[Text]
+
+
+def _known_calendar(value: str) -> str:
+    import holidays  # noqa: PLC0415
+
+    if value not in holidays.list_supported_countries():
+        raise ValueError(f"{value!r} is not a country the holidays package knows (e.g. BE)")
+    return value
+
+
+class HolidayCalendar(Quoted):
+    value: Annotated[str, AfterValidator(_known_calendar)]
+    legal_ref: Text
+
+
+class Section(Quoted):
+    """A section of the policy text: its number (policy_ref), a plain-English title, its Dutch heading."""
+
+    title: Text
 
 
 class ObjectionScopes(Quoted):
@@ -152,6 +185,9 @@ class Policy(_Model):
     disclosed_destinations: DisclosedDestinations
     consent_rules: ConsentRules
     objection_scopes: ObjectionScopes
+    third_party_sources: ThirdPartySources
+    holiday_calendar: HolidayCalendar
+    sections: list[Section] = []
     commitments: list[Entry] = []
     _path: Path = PrivateAttr(default=SHIPPED_POLICY)
     _sha256: str = PrivateAttr(default="")
@@ -163,6 +199,15 @@ class Policy(_Model):
     def param_values(self) -> dict[str, int]:
         """Parameter name -> value, for binding as DuckDB $name parameters."""
         return {name: p.value for name, p in self.parameters.items()}
+
+    def rule_values(self) -> dict[str, object]:
+        """What a check's rule text may name: the parameters, the third-party sources, the holiday calendar."""
+        return {**self.param_values(), "third_party_sources": ", ".join(self.third_party_sources.values),
+                "holiday_calendar": self.holiday_calendar.value}
+
+    def section_title(self, ref: str) -> str:
+        """The plain title of a section of the policy ('§4' -> 'How long data is kept'), '' if none."""
+        return next((s.title for s in self.sections if s.policy_ref == ref), "")
 
     def text(self) -> str:
         """The full policy text (text_file, relative to the YAML file)."""
@@ -178,7 +223,8 @@ class Policy(_Model):
                                           *self.commitments)},
                    **self.parameters, "policy": self.policy, "time_zone": self.time_zone_entry,
                    "disclosed_destinations": self.disclosed_destinations,
-                   "consent_rules": self.consent_rules, "objection_scopes": self.objection_scopes}
+                   "consent_rules": self.consent_rules, "objection_scopes": self.objection_scopes,
+                   "third_party_sources": self.third_party_sources, "holiday_calendar": self.holiday_calendar}
         if ref not in entries:
             raise PolicyError(f"{self.path.name}: no entry {ref!r} to quote (not a parameter, purpose or section)")
         return entries[ref].quote
@@ -199,13 +245,15 @@ class Policy(_Model):
                 [(r.message_purpose, ch, st, cp) for r in rules
                  for ch in r.channels for st in r.subject_types for cp in r.consent_purposes]),
             "policy_prospection_purposes": frame(["purpose"], [(p,) for p in self.consent_rules.prospection_purposes]),
+            "policy_third_party_sources": frame(["source"], [(v,) for v in self.third_party_sources.values]),
+            "policy_soft_opt_in": frame(["applies"], [("yes",)] if self.consent_rules.soft_opt_in else []),
             "policy_objection_scopes": frame(
                 ["scope", "channel"], [(s, ch) for s, chs in self.objection_scopes.scopes.items() for ch in chs]),
         }
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key repeated in one mapping (PyYAML silently keeps the last)."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's when installed) that refuses a key repeated in one mapping (PyYAML silently keeps the last)."""
 
     def construct_mapping(self, node, deep=False):
         keys = [self.construct_object(key_node, deep=deep) for key_node, _ in node.value]
@@ -276,15 +324,27 @@ def _check_quotes(name: str, raw: dict, policy: Policy) -> None:
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
-    """Read and validate a policy YAML file (None: the shipped Socomec policy); raise PolicyError."""
+    """Read and validate a policy YAML file (None: the shipped Socomec policy); raise PolicyError.
+
+    The file is read on every call; parsing is cached by its path and content, and each caller gets
+    its own copy of the model.
+    """
     path = Path(path) if path is not None else SHIPPED_POLICY
-    name = path.name
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PolicyError(f"{name}: cannot read the policy file ({e.strerror or e})") from None
+        raise PolicyError(f"{path.name}: cannot read the policy file ({e.strerror or e})") from None
+    parsed, raw = _parsed(path, data)
+    policy = parsed.model_copy(deep=True)
+    _check_quotes(path.name, raw, policy)
+    return policy
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: Path, data: bytes) -> tuple[Policy, dict]:
+    name = path.name
     try:
-        raw = yaml.load(data, Loader=_UniqueKeyLoader)
+        raw = safe_load(data, _UniqueKeyLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -300,5 +360,4 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise PolicyError(f"{name}: {_key_path(error['loc'])}: {_describe(error)}{more}") from None
     _check_consistency(name, policy)
     policy._path, policy._sha256 = path, hashlib.sha256(data).hexdigest()
-    _check_quotes(name, raw, policy)
-    return policy
+    return policy, raw

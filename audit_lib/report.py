@@ -13,14 +13,16 @@ import os
 import shutil
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 
-from .commands import audit_to_folder
+from .atomic import staging_for, swap_into_place
+from .commands import audit_to_folder, choices_of
 from .dates import as_of_for, period_of
 from .errors import AuditError
 from .intake.sources import sha256_of
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS_DIR = Path(str(resources.files("audit_lib.notebooks")))  # notebooks/ mapped into the package
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
 
@@ -30,7 +32,7 @@ class ReportError(AuditError):
 
 def report_command(args) -> int:
     as_of = as_of_for(args.period, args.as_of)
-    folder = render_period(args.data, as_of, args.policy, args.out, quiet=args.quiet)
+    folder = render_period(args.data, as_of, args.policy, args.out, quiet=args.quiet, choices=choices_of(args))
     if not args.quiet:
         print(f"written: {folder}/index.html")
     return 0
@@ -45,20 +47,19 @@ def notebooks_in(folder: Path) -> list[Path]:
 
 
 def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, out: Path | str,
-                  quiet: bool = False, notebooks_dir: Path | None = None) -> Path:
+                  quiet: bool = False, notebooks_dir: Path | None = None, choices=None) -> Path:
     """Render ``<out>/<YYYY-MM>`` atomically and return it (the previous folder is replaced only on success)."""
     data, out = Path(data).resolve(), Path(out).resolve()
     policy_path = str(Path(policy).resolve()) if policy else ""
     notebooks = notebooks_in(Path(notebooks_dir or NOTEBOOKS_DIR).resolve())
     period = period_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".{period}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = staging_for(out / period)
     progress = (lambda msg, end="\n": None) if quiet else (
         lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
     try:
         _, manifest = audit_to_folder(data, as_of, Path(policy_path) if policy_path else None, staging,
-                                      quiet=quiet, command="report", history=out)
+                                      quiet=quiet, command="report", choices=choices, history=out)
         base = {"data": str(data), "as_of": as_of.isoformat(), "policy": policy_path, "run_dir": str(staging)}
         for i, src in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {src.name} ...", end="")
@@ -157,18 +158,3 @@ def _running_cell(src: Path, dst: Path) -> int | None:
         if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
             return _source_cell(src, i)
     return None
-
-
-def swap_into_place(staging: Path, target: Path) -> Path:
-    """Replace ``target`` by ``staging`` with two renames; the old folder is deleted only afterwards."""
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(staging, target)
-    except OSError:
-        if old.exists():
-            os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    return target

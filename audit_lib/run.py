@@ -1,17 +1,19 @@
 """Run declared checks on a loaded extract and assemble the findings table."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
-from .checks import Check, load_checks, load_shared
+from .checks import Check, load_areas, load_checks, load_shared
 from .errors import CheckError
 from .extract import Extract
 from .findings import COLUMNS, empty_findings, finding_id
+from .intake.readers import first_line
 
-AREA_ORDER = ["retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality"]
+AREA_ORDER = [a.id for a in load_areas()]  # checks/areas.yaml
 SEVERITY_ORDER = ["high", "medium", "low"]
 
 
@@ -40,24 +42,21 @@ def run_check(extract: Extract, check: Check | str) -> pd.DataFrame:
         raw = extract.dq_findings()
         raw = raw[raw["check_id"] == check.id]
     else:
-        missing = [t for t in check.tables if t not in extract.provided]
-        if missing:
+        if _not_run_reason(extract, check):
             return _assemble(check, pd.DataFrame(), extract)
         raw = _execute(extract, check)
     return _assemble(check, raw, extract)
 
 
 def run_checks(extract: Extract, checks: list[Check] | None = None) -> Results:
-    """Run every declared check (or the given ones); a check missing a table is ``not_run``."""
+    """Run every declared check (or the given ones); a check missing a table or a column is ``not_run``."""
     checks = list(checks or load_checks())
     frames, status = [], {}
     dq = extract.dq_findings()
     for check in checks:
-        missing = [t for t in check.tables if t not in extract.provided]
-        if check.generated and check.id != "DQ-ORPHAN-REFERENCE":
-            missing = []
-        if missing:
-            status[check.id] = {"status": "not_run", "reason": f"{', '.join(missing)} not provided", "findings": 0}
+        reason = _not_run_reason(extract, check)
+        if reason:
+            status[check.id] = {"status": "not_run", "reason": reason, "findings": 0}
             continue
         raw = dq[dq["check_id"] == check.id] if check.generated else _execute(extract, check)
         merged = _assemble(check, raw, extract)
@@ -65,6 +64,17 @@ def run_checks(extract: Extract, checks: list[Check] | None = None) -> Results:
         frames.append(merged)
     findings = pd.concat(frames, ignore_index=True) if frames else empty_findings()
     return Results(findings=_sort(findings), status=status)
+
+
+def _not_run_reason(extract: Extract, check: Check) -> str:
+    """Why a check cannot run ('' when it can): a table it needs is absent, or a column it cannot do without."""
+    missing = [t for t in check.tables if t not in extract.provided]
+    if missing:
+        return f"{', '.join(missing)} not provided"
+    absent = [c for c in check.columns if not extract.has_column(*c.split("."))]
+    if absent:
+        return f"column {', '.join(absent)} not provided"
+    return ""
 
 
 def _execute(extract: Extract, check: Check) -> pd.DataFrame:
@@ -76,7 +86,8 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
         _ensure_shared(extract, check.sql, values)
         frame = extract.con.execute(check.sql, {p: values[p] for p in check.params}).df()
     except duckdb.Error as err:
-        raise CheckError(f"{check.id}: the check's SQL failed ({str(err).splitlines()[0]})") from None
+        # DuckDB quotes the value it choked on: the message is redacted, never echoed raw
+        raise CheckError(f"{check.id}: the check's SQL failed ({first_line(err)})") from None
     for col in ("record_id", "observed"):
         if col not in frame.columns:
             raise CheckError(f"{check.id}: the check's SQL must return a column '{col}'")
@@ -86,6 +97,11 @@ def _execute(extract: Extract, check: Check) -> pd.DataFrame:
         frame["count"] = 1
     frame["table"] = check.table
     return frame
+
+
+def ensure_shared(extract: Extract, sql: str) -> None:
+    """Make the shared relations a query reads (a view reading a check's SQL or a shared relation)."""
+    _ensure_shared(extract, sql, extract.params())
 
 
 def _ensure_shared(extract: Extract, sql: str, values: dict) -> None:
@@ -102,13 +118,14 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
     """Merge per (check, record) and add the declaration's columns."""
     if raw.empty:
         return empty_findings()
-    raw = raw.assign(record_id=raw["record_id"].astype("string"), person_id=raw["person_id"].astype("string"))
+    raw = raw.assign(record_id=raw["record_id"].astype("string"), person_id=raw["person_id"].astype("string"),
+                     observed=raw["observed"].map(_no_contact_data, na_action="ignore"))
     grouped = (
         raw.groupby(["table", "record_id"], dropna=False, sort=True)
         .agg(person_id=("person_id", "first"), observed=("observed", _join), count=("count", "sum"))
         .reset_index()
     )
-    values = extract.policy.param_values()
+    values = extract.policy.rule_values()
     out = pd.DataFrame({
         "finding_id": [finding_id(check.id, r) for r in grouped["record_id"]],
         "check_id": check.id,
@@ -125,6 +142,14 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
         "count": grouped["count"].astype("int64"),
     })
     return out[COLUMNS].astype({c: "string" for c in COLUMNS if c != "count"})
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _no_contact_data(value: object) -> object:
+    """An e-mail address typed into an id or purpose field is personal data: never copied into ``observed``."""
+    return EMAIL.sub("<e-mail address>", value) if isinstance(value, str) else value
 
 
 def _join(values: pd.Series) -> str:

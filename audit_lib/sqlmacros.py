@@ -22,16 +22,33 @@ CREATE OR REPLACE MACRO local_to_utc(l) AS (
 CREATE OR REPLACE MACRO ts_has_offset(s) AS (
     length(s) > 10 AND (s[-1:] IN ('Z', 'z') OR s[-6:-6] IN ('+', '-') OR s[-5:-5] IN ('+', '-')
                         OR s[-3:-3] IN ('+', '-')));
-CREATE OR REPLACE MACRO parse_ts(s) AS (
+-- an offset beyond +-14:00 (the widest in use) is no real time: the value cannot be read
+CREATE OR REPLACE MACRO ts_offset_ok(s) AS (
+    CASE WHEN s[-1:] IN ('Z', 'z') THEN true
+         WHEN s[-6:-6] IN ('+', '-') THEN coalesce(try_cast(s[-5:-4] AS INTEGER) * 60 + try_cast(s[-2:] AS INTEGER) <= 840, false)
+         WHEN s[-5:-5] IN ('+', '-') THEN coalesce(try_cast(s[-4:-3] AS INTEGER) * 60 + try_cast(s[-2:] AS INTEGER) <= 840, false)
+         ELSE coalesce(try_cast(s[-2:] AS INTEGER) <= 14, false) END);
+-- dates outside 1900-2200 (and 'infinity', '-infinity', 'epoch', year 294247) are not real record
+-- dates: NULL here, so the row is DQ-INVALID-VALUE and no check's date arithmetic can overflow
+CREATE OR REPLACE MACRO ts_in_span(t) AS (
+    CASE WHEN t >= TIMESTAMPTZ '1899-12-31 12:00:00+00' AND t < TIMESTAMPTZ '2201-01-01 00:00:00+00' THEN t END);
+CREATE OR REPLACE MACRO date_in_span(d) AS (
+    CASE WHEN d >= DATE '1900-01-01' AND d < DATE '2201-01-01' THEN d END);
+CREATE OR REPLACE MACRO ts_word(s) AS (lower(trim(s)) IN ('epoch', 'infinity', '-infinity', '+infinity', 'now',
+                                                        'today', 'tomorrow', 'yesterday', 'allballs'));
+CREATE OR REPLACE MACRO parse_ts(s) AS ts_in_span(
     CASE WHEN s IS NULL THEN NULL
          WHEN ends_with(s, 'Z') AND length(s) > 10 THEN try_cast(s AS TIMESTAMPTZ)  -- the common UTC form, first
-         WHEN ts_has_offset(s) THEN try_cast(s AS TIMESTAMPTZ)
+         WHEN ts_has_offset(s) THEN CASE WHEN ts_offset_ok(s) THEN try_cast(s AS TIMESTAMPTZ) END
+         WHEN ts_word(s) THEN NULL
          WHEN s[1:1] = ' ' OR s[-1:] = ' ' THEN (
-              CASE WHEN ts_has_offset(trim(s)) THEN try_cast(trim(s) AS TIMESTAMPTZ)
+              CASE WHEN ts_has_offset(trim(s)) THEN
+                        CASE WHEN ts_offset_ok(trim(s)) THEN try_cast(trim(s) AS TIMESTAMPTZ) END
                    ELSE local_to_utc(try_cast(trim(s) AS TIMESTAMP)) END)
          ELSE local_to_utc(try_cast(s AS TIMESTAMP)) END);
-CREATE OR REPLACE MACRO parse_date(s) AS (
+CREATE OR REPLACE MACRO parse_date(s) AS date_in_span(
     CASE WHEN s IS NULL OR trim(s) = '' THEN NULL
+         WHEN ts_word(s) THEN NULL
          WHEN length(trim(s)) = 10 THEN try_cast(trim(s) AS DATE)
          ELSE local_date(parse_ts(s)) END);
 CREATE OR REPLACE MACRO parse_bool(s) AS (

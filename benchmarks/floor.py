@@ -28,8 +28,8 @@ import audit_lib.checks
 from audit_lib.checks import load_checks
 from audit_lib.contract import load_contract
 from audit_lib.dates import as_of_for
+from audit_lib.extract import lookup_tables
 from audit_lib.policy import load_policy
-from audit_lib.reference import reference_tables
 from audit_lib.sqlmacros import install_macros
 
 SHARED = Path(audit_lib.checks.__file__).parent / "shared"
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     install_macros(con, policy.time_zone)
-    for name, frame in {**reference_tables(), **policy.tables()}.items():
+    for name, frame in lookup_tables(policy, as_of).items():
         con.register(f"_{name}_df", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}_df")
         con.unregister(f"_{name}_df")

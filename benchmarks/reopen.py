@@ -13,14 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-from audit_lib import open_extract
+from audit_lib import cache, open_extract
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.reopen", description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--period", default="2026-10")
+    ap.add_argument("--cache-dir", type=Path, help="the interactive cache folder (default: the user's)")
     args = ap.parse_args(argv)
+    if args.cache_dir:
+        cache.configure(args.cache_dir)
     seconds = []
     for _ in range(2):
         started = time.perf_counter()

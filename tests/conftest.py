@@ -1,29 +1,64 @@
-"""Shared fixtures: write a tiny extract from Python rows and run checks on it."""
+"""Shared fixtures: write a tiny extract from Python rows and run checks on it; the session's sample and report.
+
+Expensive things happen once per session: the sample is generated once (``fresh_sample``) and rendered
+once (``sample_report``) for the report, browser and benchmark tests. The interactive cache is off in
+this process, and the notebook kernels the tests start keep theirs in a session folder, never in the
+user's ``~/.cache``.
+"""
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from audit_lib import cache
+from audit_lib.checks import load_checks
 from audit_lib.extract import Extract
 from audit_lib.run import run_check, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"  # the shared fixtures beside the project (CI puts them there too)
+SAMPLE = ROOT / "sample_data"
 
-# spec/checks.md: the ids are a contract
-CATALOGUE = {
-    "RET-PROSPECT-3Y", "RET-FORMER-CUSTOMER-PROSPECTION", "RET-CUSTOMER-NOT-ARCHIVED",
-    "RET-CUSTOMER-ARCHIVE-EXPIRED", "RET-CONNECTION-LOG-1Y", "RET-ID-DOCUMENT", "RET-CARD-DATA",
-    "LB-NO-BASIS", "LB-PURPOSE-UNDECLARED", "LB-BASIS-MISMATCH", "LB-LI-NO-ASSESSMENT", "LB-ROPA-GAP",
-    "LB-SEND-NO-CONSENT", "LB-SEND-AFTER-WITHDRAWAL", "LB-SEND-AFTER-OBJECTION", "LB-CONSENT-NO-PROOF",
-    "TR-NO-SAFEGUARD", "TR-INVALID-SCC", "TR-NO-TIA", "TR-NO-DPA", "TR-UNDISCLOSED-DESTINATION",
-    "TR-UNDISCLOSED-RECIPIENT", "TR-REVIEW-OVERDUE",
-    "DSR-OVERDUE", "DSR-ERASURE-NOT-DONE", "DSR-OBJECTION-NOT-RECORDED", "DSR-WITHDRAWAL-NOT-RECORDED",
-    "BR-LATE-NOTIFICATION", "BR-SUBJECTS-NOT-INFORMED", "SEC-CVV-STORED", "SEC-PAN-UNMASKED",
-    "DQ-DUPLICATE-KEY", "DQ-MISSING-REQUIRED", "DQ-INVALID-VALUE", "DQ-FUTURE-DATE", "DQ-ORPHAN-REFERENCE",
-}
+cache.configure(None)
+_KERNEL_CACHE = tempfile.mkdtemp(prefix="gdpr-audit-tests-")
+os.environ["XDG_CACHE_HOME"] = _KERNEL_CACHE  # nbval's and papermill's kernels inherit it
+atexit.register(shutil.rmtree, _KERNEL_CACHE, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Notebook cells (nbval) execute whole notebooks: they are slow like the report tests."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def fresh_sample(tmp_path_factory) -> Path:
+    """``gdpr-audit sample`` at scale S, seed 42, period 2026-10: generated once per session."""
+    from audit_lib.sample import generate
+
+    out = tmp_path_factory.mktemp("sample_s42")
+    generate(out, "S", 42, "2026-10")
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory) -> Path:
+    """The shipped sample rendered once per session: ``<tmp>/reports/2026-10``."""
+    from audit_lib import report
+
+    out = tmp_path_factory.mktemp("sample_report") / "reports"
+    return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True)
+
+# the declared checks; tests/test_docs.py holds them to spec/checks.md's ids (a contract)
+CATALOGUE = frozenset(c.id for c in load_checks())
 
 
 def write_extract(folder: Path, tables: dict[str, list[dict]]) -> Path:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from audit_lib import auditor
 from audit_lib.commands import audit_to_folder
+from conftest import ROOT
 
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())

@@ -4,11 +4,9 @@ Never a traceback, and the input files are byte-identical afterwards.
 """
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from audit_lib.cli import main
 
@@ -122,8 +120,9 @@ def test_utf8_bom(tmp_path, capsys):
 
 
 def test_xlsx_table(tmp_path, capsys):
-    import openpyxl
     import datetime as dt
+
+    import openpyxl
 
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -12,15 +12,28 @@ REPO = Path(__file__).resolve().parents[1]
 TOOLS = {"check", "report", "floor", "pandas", "reopen"}
 
 
-def bench(out: Path, *extra: str) -> dict:
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, fresh_sample) -> Path:
+    """The benchmark's extract cache holding the session's scale-S sample (not generated again)."""
+    folder = tmp_path_factory.mktemp("bench_data")
+    (folder / "S").symlink_to(fresh_sample, target_is_directory=True)
+    (folder / "S.json").write_text(json.dumps({"scale": "S", "seed": 42, "period": "2026-10"}))
+    return folder
+
+
+def bench(out: Path, data_dir: Path, *extra: str) -> dict:
     subprocess.run([sys.executable, "-m", "benchmarks.run", "--scales", "S", "--repeat", "1", "--max-wait", "0",
-                    "--out", str(out), *extra], cwd=REPO, check=True, capture_output=True, text=True)
+                    "--data-dir", str(data_dir), "--out", str(out), *extra],
+                   cwd=REPO, check=True, capture_output=True, text=True)
     return json.loads(out.read_text())
 
 
 @pytest.fixture(scope="module")
-def smoke(tmp_path_factory) -> dict:
-    return bench(tmp_path_factory.mktemp("bench") / "results.json")
+def smoke(tmp_path_factory, data_dir) -> dict:
+    return bench(tmp_path_factory.mktemp("bench") / "results.json", data_dir)
 
 
 def test_smoke_run_at_s_records_every_tool_ok(smoke):
@@ -45,6 +58,6 @@ def test_report_sizes_are_measured_beyond_plotly_js(smoke):
         assert page["beyond_plotly_bytes"] == page["bytes"] - page["plotly_js_bytes"] > 0
 
 
-def test_pandas_out_of_memory_at_the_cap_is_recorded_not_raised(tmp_path):
-    record = bench(tmp_path / "results.json", "--tools", "pandas", "--pandas-cap-gb", "0.3")["results"][0]
+def test_pandas_out_of_memory_at_the_cap_is_recorded_not_raised(tmp_path, data_dir):
+    record = bench(tmp_path / "results.json", data_dir, "--tools", "pandas", "--pandas-cap-gb", "0.3")["results"][0]
     assert (record["tool"], record["status"], record["memory_cap_gib"]) == ("pandas", "oom", 0.3)

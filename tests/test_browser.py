@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_extract
 
 from audit_lib import report
+from conftest import ROOT, write_extract
 
+pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -52,11 +53,13 @@ def _need_chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    """A period rendered with every notebook: sample_data when present, else a tiny extract."""
+def rendered(request, tmp_path_factory) -> Path:
+    """A period rendered with every notebook: the session's sample report when present, else a tiny extract."""
+    if HAS_SAMPLE:
+        return request.getfixturevalue("sample_report")
     base = tmp_path_factory.mktemp("browser")
-    data = SAMPLE if HAS_SAMPLE else write_extract(base / "extract", TINY)
-    return report.render_period(data, dt.date(2026, 10, 31), None, base / "reports", quiet=True)
+    return report.render_period(write_extract(base / "extract", TINY), dt.date(2026, 10, 31), None,
+                                base / "reports", quiet=True)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from audit_lib import open_extract, run_checks
+from audit_lib import cache, open_extract, run_checks
 from conftest import write_extract
 
 TABLES = {
@@ -14,9 +14,10 @@ TABLES = {
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("GDPR_AUDIT_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+def cache_dir(tmp_path):
+    cache.configure(tmp_path / "cache")
+    yield tmp_path / "cache"
+    cache.configure(None)  # the tests' setting (conftest.py): off
 
 
 def opened(folder, messages):
@@ -53,14 +54,26 @@ def test_a_changed_file_is_read_afresh(tmp_path, cache_dir):
     assert not any("cache" in m for m in messages)
 
 
-def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
-    monkeypatch.setenv("GDPR_AUDIT_CACHE", "off")
+def test_the_cache_can_be_turned_off(tmp_path):
+    cache.configure(tmp_path / "cache")
+    cache.configure(None)
     folder = write_extract(tmp_path / "x", TABLES)
     for _ in range(2):
         messages = []
         with opened(folder, messages) as ex:
             findings(ex)
         assert not any("cache" in m for m in messages)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_unconfigured_the_cache_lives_in_the_user_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "_root", cache._UNSET)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_root() == tmp_path / "gdpr-audit"
+
+
+def test_tests_run_with_the_cache_off():
+    assert cache.cache_root() is None
 
 
 def test_the_command_line_never_uses_the_cache(tmp_path, cache_dir):
@@ -69,3 +82,23 @@ def test_the_command_line_never_uses_the_cache(tmp_path, cache_dir):
     folder = write_extract(tmp_path / "x", TABLES)
     assert main(["check", "--data", str(folder), "--period", "2026-10", "--out", str(tmp_path / "o"), "--quiet"]) == 0
     assert not cache_dir.exists() or not os.listdir(cache_dir)
+
+
+def test_the_memory_cap_is_a_setting_of_the_library_not_of_the_environment(tmp_path, monkeypatch):
+    from audit_lib import extract
+
+    monkeypatch.setattr(extract, "MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("GDPR_AUDIT_MEMORY_LIMIT", "3GB")
+    with opened(write_extract(tmp_path / "x", TABLES), []) as ex:
+        assert ex.sql("SELECT current_setting('memory_limit') AS m")["m"][0] == "953.6 MiB"
+
+
+def test_a_reopened_extract_still_knows_which_columns_its_files_held(tmp_path, cache_dir):
+    """LB-SOURCE-NOT-INFORMED needs persons.art14_notice_at: not run before and after the cache alike."""
+    folder = write_extract(tmp_path / "x", TABLES)
+    for messages in ([], []):
+        with opened(folder, messages) as ex:
+            status = run_checks(ex).status["LB-SOURCE-NOT-INFORMED"]
+            assert ex.has_column("persons", "collected_at") and not ex.has_column("persons", "art14_notice_at")
+        assert status["reason"] == "column persons.art14_notice_at not provided"
+    assert any("re-opened unchanged extract from the cache" in m for m in messages)

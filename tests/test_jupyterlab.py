@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,7 +77,7 @@ def lab(tmp_path_factory):
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)  # noqa: S310 - local server
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)
                 break
             except OSError:
                 time.sleep(0.5)

@@ -17,14 +17,15 @@ def activity(activity_id: str, purpose_id: str = "order_management", lawful_basi
 
 
 def person(person_id: str, subject_type: str = "prospect", relationship_end_at: str | None = None,
-           email: str | None = None) -> dict:
+           email: str | None = None, **extra) -> dict:
     return {"person_id": person_id, "subject_type": subject_type, "collected_at": "2024-01-01",
-            "relationship_end_at": relationship_end_at, "email": email}
+            "relationship_end_at": relationship_end_at, "email": email, **extra}
 
 
 def send(send_id: str, person_id: str = "p1", sent_at: str = "2026-03-01T10:00:00+01:00",
-         purpose: str = "commercial", channel: str = "email") -> dict:
-    return {"send_id": send_id, "person_id": person_id, "channel": channel, "purpose": purpose, "sent_at": sent_at}
+         purpose: str = "commercial", channel: str = "email", **extra) -> dict:
+    return {"send_id": send_id, "person_id": person_id, "channel": channel, "purpose": purpose, "sent_at": sent_at,
+            **extra}
 
 
 def consent(consent_id: str, person_id: str = "p1", recorded_at: str = "2026-01-01T10:00:00+01:00",
@@ -212,9 +213,18 @@ def test_newsletter_one_purpose_withdrawn_other_never_is_after_withdrawal(audit)
 def test_channels_and_purposes_that_need_no_consent(audit):
     data = sends([person("p1")],
                  [send("s1", channel="post"), send("s2", channel="phone"),
-                  send("s3", purpose="event_invitation"), send("s4", purpose="satisfaction_survey"),
+                  send("s3", purpose="event_invitation", channel="post"), send("s4", purpose="satisfaction_survey"),
                   send("s5", purpose="service"), send("s6", channel="sms"), send("s7", purpose="newsletter", channel="post")])
     assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s6"}
+
+
+def test_event_invitation_by_email_or_sms_is_prospection_and_needs_consent(audit):
+    # catalogue 1.1: an invitation to a webinar, fair or DemoVan is advertising (WER art. I.8, XII.13)
+    data = sends([person("p1"), person("p2")],
+                 [send("s1", purpose="event_invitation"), send("s2", purpose="event_invitation", channel="sms"),
+                  send("s3", "p2", purpose="event_invitation")],
+                 [consent("c1", "p2", purpose="email_marketing")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1", "s2"}
 
 
 def test_customer_inside_the_3_year_window_soft_opt_in(audit):
@@ -238,9 +248,45 @@ def test_brussels_midnight_utc_timestamp_decides_the_window(audit):
     assert audit.ids("LB-SEND-NO-CONSENT", data) == {"late"}
 
 
-def test_customer_newsletter_still_needs_consent(audit):
-    data = sends([person("p1", "customer")], [send("s1", purpose="newsletter"), send("s2", purpose="commercial")])
-    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
+def test_direct_customer_newsletter_rests_on_the_soft_opt_in(audit):
+    # catalogue 1.1 overturns 1.0: policy §3.1 "ook voor soortgelijke goederen en diensten ... nieuwsbrieven"
+    data = sends([person("p1", "customer"), person("p2", "customer", source="website")],
+                 [send("s1", purpose="newsletter"), send("s2", purpose="commercial"),
+                  send("s3", "p2", purpose="event_invitation", channel="sms")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_customer_from_a_third_party_source_needs_consent_as_a_prospect(audit):
+    people = [person(f"c{i}", "customer", source=src) for i, src in
+              enumerate(["distributor", " Subsidiary ", "partner", "database_rental", "employer", "trade_fair"])]
+    data = sends(people, [send(f"s{i}", f"c{i}") for i in range(6)])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s0", "s1", "s2", "s3", "s4"}
+
+
+def test_customer_from_a_distributor_with_consent_is_covered(audit):
+    data = sends([person("c1", "customer", source="distributor")], [send("s1", "c1"), send("s2", "c1", channel="post")],
+                 [consent("k1", "c1", recorded_at="2026-01-01T10:00:00+01:00")])
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
+
+
+def test_direct_customer_who_unsubscribed_is_after_withdrawal(audit):
+    # GDPR Art. 21(2)-(3): an unsubscribe is an objection to direct marketing, honoured under the soft opt-in
+    data = sends([person("c1", "customer")],
+                 [send("before", "c1", sent_at="2026-02-01T09:59:59+01:00"),
+                  send("at", "c1", sent_at="2026-02-01T10:00:00+01:00"),
+                  send("post", "c1", sent_at="2026-02-02T10:00:00+01:00", channel="post")],
+                 [consent("k1", "c1", recorded_at="2025-01-01T10:00:00+01:00"),
+                  consent("k2", "c1", recorded_at="2026-02-01T10:00:00+01:00", status="withdrawn")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == {"at"}
+    assert audit.ids("LB-SEND-NO-CONSENT", data) == set()
+
+
+def test_direct_customer_newsletter_withdrawn_but_email_marketing_granted_is_covered(audit):
+    data = sends([person("c1", "customer")], [send("s1", "c1", purpose="newsletter")],
+                 [consent("k1", "c1", purpose="email_marketing"),
+                  consent("k2", "c1", purpose="newsletter", recorded_at="2026-02-01T10:00:00+01:00", status="withdrawn")])
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
 
 
 def test_prospect_relationship_end_is_ignored(audit):
@@ -374,3 +420,130 @@ def test_objection_by_person_id_applies_without_the_persons_table(audit):
     objections = [{"objection_id": "o1", "person_id": "p1", "email": "", "scope": "email",
                    "registered_at": "2026-05-01T10:00:00Z"}]
     assert audit.ids("LB-SEND-AFTER-OBJECTION", {"communications": sends, "objections": objections}) == {"s1"}
+
+
+# --- catalogue 1.1: LB-PROFILING-AFTER-OBJECTION, LB-NO-OPTOUT, LB-SOURCE-NOT-INFORMED ------------
+
+def test_profiling_objection_at_the_send_instant_is_a_breach_one_second_before_is_not(audit):
+    data = {"persons": [person("p1", email="a@example.org")],
+            "objections": [objection("o1", scope="profiling", registered_at="2026-02-01T10:00:00+01:00")],
+            "communications": [send("before", sent_at="2026-02-01T09:59:59+01:00", personalised="true"),
+                               send("at", sent_at="2026-02-01T10:00:00+01:00", personalised="true"),
+                               send("plain", sent_at="2026-02-02T10:00:00+01:00", personalised="false"),
+                               send("empty", sent_at="2026-02-02T10:00:00+01:00", personalised=""),
+                               send("service", sent_at="2026-02-03T10:00:00+01:00", purpose="service",
+                                    personalised=" TRUE ")]}
+    assert audit.ids("LB-PROFILING-AFTER-OBJECTION", data) == {"at", "service"}
+
+
+def test_profiling_objection_matched_on_email_other_scopes_do_not_count(audit):
+    data = {"persons": [person("p1", email="A@Example.org"), person("p2", email="b@example.org")],
+            "objections": [objection("o1", person_id=None, email=" a@example.ORG ", scope="profiling"),
+                           objection("o2", person_id="p2", scope="all_prospection")],
+            "communications": [send("s1", "p1", personalised="true"), send("s2", "p2", personalised="true")]}
+    assert audit.ids("LB-PROFILING-AFTER-OBJECTION", data) == {"s1"}
+
+
+def test_no_optout_prospection_by_email_or_sms_only(audit):
+    data = {"persons": [person("p1", "customer")],
+            "communications": [send("false", optout_link="false"), send("empty", channel="sms", optout_link=""),
+                               send("true", optout_link=" Yes "), send("post", channel="post", optout_link="false"),
+                               send("service", purpose="service", optout_link="false"),
+                               send("event", purpose="event_invitation", optout_link="no")]}
+    assert audit.ids("LB-NO-OPTOUT", data) == {"false", "empty", "event"}
+
+
+def source_person(pid, collected_at, notice, source="distributor"):
+    return person(pid, source=source, collected_at=collected_at, art14_notice_at=notice)
+
+
+def test_source_not_informed_never_told_one_month_on_the_deadline_and_a_day_past(audit):
+    # as_of 2026-10-31: collected 2026-09-30 + 1 month = 2026-10-30 < as_of; 2026-10-01 + 1 month = 2026-11-01
+    data = {"persons": [source_person("late", "2026-09-30", ""), source_person("ok", "2026-10-01", ""),
+                        source_person("direct", "2020-01-01", "", source="website"),
+                        source_person("blank", "2020-01-01", "", source="")]}
+    assert audit.ids("LB-SOURCE-NOT-INFORMED", data) == {"late"}
+
+
+def test_source_not_informed_told_on_the_last_day_in_time_the_day_after_late(audit):
+    data = {"persons": [source_person("ok", "2025-01-31", "2025-02-28"), source_person("late", "2025-01-31", "2025-03-01"),
+                        source_person("rented", "2025-01-31", "2025-03-01", source=" Database_Rental ")]}
+    assert audit.ids("LB-SOURCE-NOT-INFORMED", data) == {"late", "rented"}
+
+
+def test_source_not_informed_told_after_the_first_message_is_late(audit):
+    data = {"persons": [source_person("p1", "2026-01-01", "2026-01-10"), source_person("p2", "2026-01-01", "2026-01-10")],
+            "communications": [send("s1", "p1", sent_at="2026-01-09T23:30:00Z"),   # 10 Jan in Brussels: in time
+                               send("s2", "p2", sent_at="2026-01-09T22:30:00Z")]}  # 9 Jan 23:30: told too late
+    assert audit.ids("LB-SOURCE-NOT-INFORMED", data) == {"p2"}
+
+
+@pytest.mark.parametrize("check_id, table, column, rows", [
+    ("LB-SOURCE-NOT-INFORMED", "persons", "art14_notice_at", {"persons": [person("p1", source="distributor")]}),
+    ("LB-NO-OPTOUT", "communications", "optout_link", {"persons": [person("p1")], "communications": [send("s1")]}),
+    ("LB-PROFILING-AFTER-OBJECTION", "communications", "personalised",
+     {"persons": [person("p1")], "communications": [send("s1")], "objections": [objection("o1", scope="profiling")]}),
+])
+def test_a_check_whose_column_is_absent_is_not_run_and_names_the_column(audit, check_id, table, column, rows):
+    from audit_lib.commands import summary_lines
+    from audit_lib.run import run_checks
+
+    with audit.extract(rows) as ex:
+        results = run_checks(ex)
+    status = results.status[check_id]
+    assert status == {"status": "not_run", "reason": f"column {table}.{column} not provided", "findings": 0}
+    lines = summary_lines(results, {"as_of": AS_OF, "inputs": [], "tables_not_provided": []})
+    assert f"{check_id} (column {table}.{column} not provided)" in "\n".join(lines)
+
+
+def test_absent_columns_named_in_the_manifest_terminal_and_report_box(audit, tmp_path, capsys):
+    """Acceptance: a table without art14_notice_at / optout_link / personalised shows those checks as not
+    run, naming the column, in the terminal summary, manifest.json and the report's check box."""
+    import json
+
+    from audit_lib import nb
+    from audit_lib.cli import main
+    from audit_lib.run import run_checks
+
+    tables = {"persons": [person("p1", source="distributor")], "communications": [send("s1")],
+              "objections": [objection("o1", scope="profiling")], "consents": [consent("c1")]}
+    with audit.extract(tables) as ex:
+        folder = ex.root
+        box = nb.check_box(nb.Run.from_results(ex, run_checks(ex)), "LB-NO-OPTOUT")
+    assert "not run: column communications.optout_link not provided" in box
+    out = tmp_path / "out"
+    assert main(["check", "--data", str(folder), "--as-of", AS_OF, "--out", str(out), "--quiet"]) == 0
+    terminal = capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    checks = manifest["checks"]
+    assert manifest["holiday_calendar"] == "BE" and manifest["versions"]["holidays"][0].isdigit()
+    assert manifest["third_party_sources"] == ["distributor", "subsidiary", "partner", "database_rental", "employer"]
+    for check_id, column in (("LB-SOURCE-NOT-INFORMED", "persons.art14_notice_at"),
+                             ("LB-NO-OPTOUT", "communications.optout_link"),
+                             ("LB-PROFILING-AFTER-OBJECTION", "communications.personalised")):
+        assert checks[check_id] == {"status": "not_run", "reason": f"column {column} not provided", "findings": 0}
+        assert f"{check_id} (column {column} not provided)" in terminal
+    assert checks["LB-SEND-NO-CONSENT"]["status"] == "ran"
+
+
+def test_present_column_with_empty_values_is_judged(audit):
+    data = {"persons": [person("p1", "customer")],
+            "communications": [send("s1", optout_link=""), send("s2", optout_link="")]}
+    assert audit.ids("LB-NO-OPTOUT", data) == {"s1", "s2"}
+
+
+def test_coverage_view_reads_the_consent_checks_judgement(audit):
+    """The notebook's coverage classes come from the shared relation consent_at_send (computed once)."""
+    from audit_lib.insights import lawful_basis
+    from audit_lib.nb import Run
+
+    tables = sends([person("direct", "customer"), person("dist", "customer", source="distributor"), person("p1")],
+                   [send("s1", "direct"), send("s2", "dist"), send("s3", "p1"), send("s4", "p1", channel="post")],
+                   [consent("k1", "dist")])
+    with audit.extract(tables) as ex:
+        run = Run(data=ex.root, as_of=ex.as_of, policy=ex.policy)
+        run.__dict__["extract"] = ex
+        got = lawful_basis.prospection_coverage(run)
+    assert sorted(zip(got["channel"], got["coverage"], got["messages"])) == [
+        ("email", "covered by consent", 1), ("email", "soft opt-in (customer)", 1),
+        ("email", "uncovered (no consent)", 1), ("post", "no consent needed", 1)]

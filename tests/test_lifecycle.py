@@ -10,13 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from audit_lib.commands import audit_to_folder
 from audit_lib.insights import summary
 from audit_lib.nb import Run
 from audit_lib.policy import load_policy
 from audit_lib.report_html import index_html
+from conftest import ROOT
 
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())

@@ -33,3 +33,12 @@ def test_environment_yml_installs_the_package_with_pip():
 def test_console_script_is_declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"] == {"gdpr-audit": "audit_lib.cli:main"}
+
+
+def test_every_subpackage_and_the_notebooks_ship_in_the_wheel():
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "audit_lib").rglob("__init__.py")}
+    assert set(tool["packages"]) == found | {"audit_lib.notebooks"}
+    assert tool["package-dir"]["audit_lib.notebooks"] == "notebooks"
+    assert (ROOT / "notebooks" / "__init__.py").is_file()
+    assert tool["package-data"]["audit_lib.notebooks"] == ["*.ipynb"]

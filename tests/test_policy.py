@@ -1,5 +1,6 @@
 """The policy file: the shipped Socomec policy, its quotes, its tables, and clear errors for bad files."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import yaml
 
 from audit_lib.errors import PolicyError
 from audit_lib.policy import SHIPPED_POLICY, load_policy
+from conftest import SHARED
 
 DATA = Path(__file__).parent.parent / "audit_lib" / "data"
 
@@ -53,11 +55,15 @@ def all_quotes(node, path=""):
             yield from all_quotes(value, f"{path}[{i}]")
 
 
+SEED_SHA256 = "5d7a5701916af6b9ca4413f92fc6afc4ac53a57180ade313c2d7af23d28f7397"  # the seed text's
+
+
 def test_shipped_text_is_the_seed_byte_for_byte():
-    seed = Path("/work/shared/seed/privacy_policy_socomec_nl.txt")
-    if not seed.exists():
-        pytest.skip("seed not available")
-    assert (DATA / "privacy_policy_socomec_nl.txt").read_bytes() == seed.read_bytes()
+    shipped = (DATA / "privacy_policy_socomec_nl.txt").read_bytes()
+    assert hashlib.sha256(shipped).hexdigest() == SEED_SHA256
+    seed = SHARED / "seed" / "privacy_policy_socomec_nl.txt"
+    if seed.exists():  # beside the project (../shared); else the digest above stands for it
+        assert shipped == seed.read_bytes()
 
 
 def test_purposes_and_bases_are_those_of_the_spec(policy):
@@ -80,7 +86,8 @@ def test_purpose_groups_follow_the_three_sub_tables(policy):
 def test_every_quote_is_verbatim_in_the_shipped_text(policy):
     text = normalise(policy.text())
     quotes = list(all_quotes(yaml.safe_load(SHIPPED_POLICY.read_text(encoding="utf-8"))))
-    assert len(quotes) == 1 + 1 + 17 * 2 + 5 + 11 + 6 + 3 + 8  # ... + commitments
+    # ... + commitments + soft opt-in, third_party_sources, holiday_calendar + 13 sections (catalogue 1.1)
+    assert len(quotes) == 1 + 1 + 17 * 2 + 5 + 11 + 6 + 3 + 10 + 3 + 13
     missing = [path for path, quote in quotes if normalise(quote) not in text]
     assert missing == []
 
@@ -168,7 +175,13 @@ def test_tables_consent_rules(policy):
         ("newsletter", "sms", "customer", "email_marketing"),
         ("newsletter", "sms", "customer", "newsletter"),
         ("commercial", "email", "prospect", "email_marketing"),
+        ("commercial", "email", "customer", "email_marketing"),
         ("commercial", "sms", "prospect", "email_marketing"),
+        ("commercial", "sms", "customer", "email_marketing"),
+        ("event_invitation", "email", "prospect", "email_marketing"),
+        ("event_invitation", "email", "customer", "email_marketing"),
+        ("event_invitation", "sms", "prospect", "email_marketing"),
+        ("event_invitation", "sms", "customer", "email_marketing"),
     ]
 
 
@@ -182,7 +195,11 @@ def test_tables_objection_scopes(policy):
 def test_tables_other(policy):
     tables = policy.tables()
     assert sorted(tables) == ["policy_consent_rules", "policy_disclosed_destinations", "policy_objection_scopes",
-                              "policy_prospection_purposes", "policy_purposes", "policy_recipient_categories"]
+                              "policy_prospection_purposes", "policy_purposes", "policy_recipient_categories",
+                              "policy_soft_opt_in", "policy_third_party_sources"]
+    assert rows(tables["policy_third_party_sources"]) == [
+        ("distributor",), ("subsidiary",), ("partner",), ("database_rental",), ("employer",)]
+    assert rows(tables["policy_soft_opt_in"]) == [("yes",)]
     assert rows(tables["policy_purposes"]) == [(pid, b) for pid, bases in SPEC_PURPOSES for b in bases]
     assert rows(tables["policy_recipient_categories"]) == [
         ("subsidiary",), ("commercial_partner",), ("distributor",), ("processor",), ("advisor",), ("authority",)]
@@ -305,3 +322,27 @@ def test_not_a_mapping(tmp_path):
 
 def test_missing_file(tmp_path):
     assert error_of(tmp_path / "nope.yaml") == "nope.yaml: cannot read the policy file (No such file or directory)"
+
+
+def test_catalogue_1_1_parameters_carry_their_quotes(policy):
+    assert policy.third_party_sources.policy_ref == "§3.2"
+    assert "distributeurs of dochterondernemingen" in policy.third_party_sources.quote
+    assert policy.holiday_calendar.value == "BE" and "1182/71" in policy.holiday_calendar.legal_ref
+    assert policy.rule_values()["third_party_sources"] == "distributor, subsidiary, partner, database_rental, employer"
+    assert policy.quote_for("holiday_calendar") == policy.holiday_calendar.quote
+
+
+def test_sections_come_from_the_policy_file(policy):
+    refs = [s.policy_ref for s in policy.sections]
+    assert refs[:3] == ["§1", "§2", "§3"] and "§9.4" in refs and refs[-1] == "§10"
+    assert policy.section_title("§4") == "How long data is kept"
+    assert policy.section_title("§42") == ""
+
+
+def test_unknown_holiday_calendar_is_refused(tmp_path):
+    text = SHIPPED_POLICY.read_text(encoding="utf-8").replace("  value: BE\n", "  value: XX\n")
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "privacy_policy_socomec_nl.txt").write_text(
+        (SHIPPED_POLICY.parent / "privacy_policy_socomec_nl.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(PolicyError, match="holiday_calendar.value: 'XX' is not a country the holidays package knows"):
+        load_policy(tmp_path / "p.yaml")

@@ -15,7 +15,7 @@ import pytest
 from audit_lib.cli import main
 from audit_lib.errors import InputError
 from audit_lib.extract import Extract
-from audit_lib.intake.profiles import ENV_CHOICES, ENV_DIRS, load_profile, shipped_profiles
+from audit_lib.intake.profiles import load_profile, shipped_profiles
 from audit_lib.run import run_check
 from conftest import write_extract
 
@@ -23,14 +23,6 @@ REAL = Path(__file__).parent / "data" / "real"
 BXL = zoneinfo.ZoneInfo("Europe/Brussels")
 UTC = dt.timezone.utc
 AS_OF = dt.date(2026, 10, 31)
-
-
-@pytest.fixture(autouse=True)
-def _no_profiles_from_environment(monkeypatch):
-    # the command line passes --profile to notebooks through the environment: keep tests apart
-    # (set, not deleted: monkeypatch then restores the variable's absence after each test)
-    monkeypatch.setenv(ENV_CHOICES, "")
-    monkeypatch.setenv(ENV_DIRS, "")
 
 
 def copy_real(folder: Path, files: dict[str, str]) -> Path:
@@ -142,7 +134,10 @@ def test_unreadable_timestamp_is_a_data_quality_finding(tmp_path):
     data = copy_real(tmp_path / "x", {"Lead.csv": "sfdc_datacloud_Lead.csv"})
     edit_csv(data / "Lead.csv", lambda h, rows: set_cell(h, rows, "00QEc00000BBaeXMAT", "CreatedDate", "yesterday"))
     with Extract(data, AS_OF, profiles=["persons=salesforce_lead_api"]) as ex:
-        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "00QEc00000BBaeXMAT", "cannot be read: collected_at")}
+        # the column, the formats expected and the value's shape, never the value
+        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "00QEc00000BBaeXMAT",
+                           "cannot be read: collected_at (expected %Y-%m-%dT%H:%M:%S.%g%z or %Y-%m-%dT%H:%M:%S%z "
+                           "(salesforce_lead_api) or YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]; got a value shaped aaaaaaaaa)")}
 
 
 def test_profile_missing_a_mapped_column_stops_with_one_line(tmp_path, capsys):
@@ -156,7 +151,10 @@ def test_profile_missing_a_mapped_column_stops_with_one_line(tmp_path, capsys):
     edit_csv(data / "Lead.csv", drop)
     assert cli(tmp_path, data, "--profile", "persons=salesforce_lead_api") == 2
     err = capsys.readouterr().err
-    assert err == "gdpr-audit: error: profile salesforce_lead_api: Lead.csv: missing column 'LastActivityDate'\n"
+    assert err == ("gdpr-audit: error: Lead.csv: missing column 'LastActivityDate' (profile salesforce_lead_api); "
+                   "a report export (labels such as 'Lead ID') reads with --profile persons=salesforce_lead_report; "
+                   "else add the export's header to the column's accepted names in your own profile "
+                   "(docs/profiles.md)\n")
 
 
 def test_profile_for_another_table_is_refused(tmp_path):
@@ -280,13 +278,13 @@ def test_apache_log_chosen_by_profile_and_a_bad_line(tmp_path, capsys):
     (data / "access.log").write_text("".join(lines) + "this is not a log line\n")
     assert cli(tmp_path, data, "--profile", "connection_logs=apache_combined") == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert [(i["path"], i["table"], i["profile"], i["rows"]) for i in manifest["inputs"]] == [
-        ("access.log", "connection_logs", "apache_combined", 11)]
+    assert [(i["path"], i["table"], i["profile"], i["rows"], i["unparsed"]) for i in manifest["inputs"]] == [
+        ("access.log", "connection_logs", "apache_combined", 10, 1)]
     findings = (tmp_path / "out" / "findings.csv").read_text()
     assert "83.149.9.216" not in findings  # the IP is read, never reported
     rows = list(csv.DictReader(findings.splitlines()))
     assert [(r["check_id"], r["record_id"], r["count"]) for r in rows if r["check_id"].startswith("DQ-")] == [
-        ("DQ-INVALID-VALUE", "unparseable", "1")]
+        ("DQ-INVALID-VALUE", "unparseable access.log", "1")]
 
 
 # ---------------------------------------------------------------- HubSpot and Mailchimp (layouts from public code)
@@ -318,7 +316,8 @@ def test_hubspot_contacts_export(tmp_path):
             ("102", "customer", dt.date(2021, 12, 31), None),
             ("103", None, dt.date(2024, 1, 1), None),
         ]
-        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "103", "cannot be read: subject_type")}
+        assert dq(ex) == {("DQ-INVALID-VALUE", "persons", "103", "cannot be read: subject_type "
+                                                                 "(expected one of customer/prospect; got a value shaped aaaaaaa)")}
         obj = q(ex, "SELECT objection_id, person_id, scope, registered_at FROM objections")
         assert [tuple(r) for r in obj] == [
             ("102-unsubscribed", "102", "email", dt.datetime(2026, 6, 1, 10, 0, tzinfo=UTC))]
@@ -337,8 +336,9 @@ MC_HEADER = ["Email Address", "First Name", "Last Name", "MEMBER_RATING", "OPTIN
              "LEID", "EUID", "NOTES"]
 
 
-def mc_row(email: str, optin: str, confirm: str, leid: str) -> list[str]:
-    return [email, "X", "Y", "2", optin, "", confirm, "", "", "", "", "", "", "", "", "2025-01-01 00:00:00", leid, "e", ""]
+def mc_row(email: str, optin: str, confirm: str, leid: str, optin_ip: str = "", confirm_ip: str = "") -> list[str]:
+    return [email, "X", "Y", "2", optin, optin_ip, confirm, confirm_ip, "", "", "", "", "", "", "", "2025-01-01 00:00:00",
+            leid, "e", ""]
 
 
 def test_mailchimp_audience_export_becomes_consents(tmp_path):
@@ -350,8 +350,8 @@ def test_mailchimp_audience_export_becomes_consents(tmp_path):
     export = data / "members_export_abc"
     export.mkdir()
     write_csv(export / "subscribed_members_export_abc.csv", MC_HEADER, [
-        mc_row("ann@example.com", "", "2025-06-30 22:30:00", "11"),
-        mc_row("nobody@example.com", "2025-07-01 08:00:00", "", "12"),
+        mc_row("ann@example.com", "2025-06-30 22:00:00", "2025-06-30 22:30:00", "11"),
+        mc_row("nobody@example.com", "2025-07-01 08:00:00", "", "12", optin_ip="198.51.100.7"),
     ])
     unsub = ["bob@example.com", "Bob", "c1", "NORMAL", "2026-03-29 01:30:00", "Spring", "c1", "NORMAL", "", "2",
              "2025-02-01 10:00:00", "", "", "", "", "", "", "", "", "", "", "2026-03-29 01:30:00", "13", "e", ""]
@@ -365,13 +365,13 @@ def test_mailchimp_audience_export_becomes_consents(tmp_path):
     with Extract(data, AS_OF) as ex:
         got = q(ex, "SELECT consent_id, person_id, status, recorded_at, proof_ref FROM consents_all ORDER BY 1")
         assert [tuple(r) for r in got] == [
-            # Mailchimp times are UTC; the e-mail is matched case-insensitively to persons
+            # Mailchimp times are UTC; the e-mail is matched case-insensitively to persons; a double
+            # opt-in only where the confirmation is later than the opt-in, a sign-up with its IP, else no proof
             ("mailchimp-11-granted", "p1", "granted", dt.datetime(2025, 6, 30, 22, 30, tzinfo=UTC),
-             "mailchimp double opt-in 2025-06-30 22:30:00"),
+             "mailchimp double opt-in confirmed 2025-06-30 22:30:00"),
             ("mailchimp-12-granted", None, "granted", dt.datetime(2025, 7, 1, 8, 0, tzinfo=UTC),
-             "mailchimp opt-in 2025-07-01 08:00:00"),
-            ("mailchimp-13-granted", "p2", "granted", dt.datetime(2025, 2, 1, 10, 0, tzinfo=UTC),
-             "mailchimp opt-in 2025-02-01 10:00:00"),
+             "mailchimp sign-up 2025-07-01 08:00:00 with IP recorded"),
+            ("mailchimp-13-granted", "p2", "granted", dt.datetime(2025, 2, 1, 10, 0, tzinfo=UTC), None),
             ("mailchimp-13-withdrawn", "p2", "withdrawn", dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC), None),
             ("mailchimp-14-granted", "p3", "granted", None, None),
         ]
@@ -460,8 +460,8 @@ def test_invalid_user_profile_is_one_line(tmp_path, capsys):
     assert len(err) == 1
     assert err[0].startswith("gdpr-audit: error: profile ") and err[0].endswith(
         "acme_crm.yaml: columns: 'mail' is not a column of persons (person_id, subject_type, collected_at, source, "
-        "last_contact_at, relationship_end_at, archived, legal_hold, first_name, last_name, email, phone, "
-        "postal_address, country, company, job_title, linkedin_url, company_number)")
+        "last_contact_at, relationship_end_at, archived, legal_hold, art14_notice_at, first_name, last_name, email, "
+        "phone, postal_address, country, company, job_title, linkedin_url, company_number)")
 
 
 def test_unknown_profile_name_lists_the_known_ones(tmp_path):

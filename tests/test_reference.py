@@ -81,7 +81,7 @@ def test_every_country_has_m49_row():
 def test_reference_tables_in_duckdb():
     tables = ref.reference_tables()
     assert set(tables) == {"ref_country_alias", "ref_eea", "ref_adequacy", "ref_m49",
-                           "ref_m49_group"}
+                           "ref_m49_group", "ref_scc", "ref_art6_bases"}
     alias = tables["ref_country_alias"]
     assert list(alias.columns) == ["alias", "code"]
     assert not alias["alias"].duplicated().any()
@@ -93,7 +93,7 @@ def test_reference_tables_in_duckdb():
     assert tables["ref_eea"]["eu"].sum() == 27
     assert list(tables["ref_adequacy"].columns) == [
         "code", "name", "decision_ref", "decision_date", "end_date", "scope_type",
-        "recipient_condition", "scope_note", "source"]
+        "recipient_condition", "scope_note", "source", "watch_note"]
     assert list(tables["ref_m49"].columns) == ["code", "region", "sub_region",
                                                "intermediate_region"]
     assert list(tables["ref_m49_group"].columns) == ["code", "group_name"]
@@ -121,8 +121,33 @@ def test_reference_tables_are_copies():
 def test_reference_sources():
     sources = ref.reference_sources()
     assert [s["file"].rsplit("/", 1)[1] for s in sources] == [
-        "eea.yaml", "adequacy.yaml", "m49_regions.yaml"]
+        "eea.yaml", "adequacy.yaml", "m49_regions.yaml", "scc.yaml", "art6_bases.yaml"]
     assert all(s["as_of_date"] == "2026-11-27" for s in sources)
     assert "old.efta.int/eea" in sources[0]["source"]
     assert "eur-lex.europa.eu" in sources[1]["source"]
     assert "https://unstats.un.org/unsd/methodology/m49/" in sources[2]["source"]
+
+
+def test_repealed_scc_dates_are_reference_data_with_sources():
+    scc = ref.reference_tables()["ref_scc"].set_index("mechanism")
+    assert scc["invalid_from"].isna().to_dict() == {
+        "scc_2021": True, "scc_2010": False, "scc_2004": False, "scc_2001": False}
+    assert set(scc.loc[["scc_2010", "scc_2004", "scc_2001"], "invalid_from"].astype(str)) == {"2022-12-27"}
+    assert set(scc.loc[["scc_2010", "scc_2004", "scc_2001"], "no_new_contracts_from"].astype(str)) == {"2021-09-27"}
+    assert "newtech.law" in ref.reference_sources()[3]["source"]
+
+
+def test_us_adequacy_carries_the_latombe_watch_note():
+    us = ref.reference_tables()["ref_adequacy"].set_index("code").loc["US"]
+    assert "C-703/25 P" in us["watch_note"] and "fallback" in us["watch_note"]
+
+
+def test_working_days_move_weekends_and_belgian_holidays():
+    import datetime as dt
+    days = ref.working_days("BE", dt.date(2026, 1, 1), dt.date(2026, 12, 31)).set_index("day")["next_working"]
+    nxt = {str(k): str(v) for k, v in days.items()}
+    assert nxt["2026-02-27"] == "2026-02-27"  # a Friday
+    assert nxt["2026-02-28"] == nxt["2026-03-01"] == "2026-03-02"  # weekend -> Monday
+    assert nxt["2026-05-01"] == "2026-05-04"  # Labour Day (Friday) -> Monday
+    assert nxt["2026-04-04"] == "2026-04-07"  # Saturday, Sunday, Easter Monday -> Tuesday
+    assert nxt["2026-12-31"] == "2026-12-31"

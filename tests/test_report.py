@@ -1,11 +1,13 @@
 """``gdpr-audit report``: the period folder, offline HTML, no identifiers, atomic replacement, lifecycle.
 
-Rendering costs one kernel per notebook, so each extract is rendered once per module.
+Rendering costs one kernel per notebook, so each extract is rendered once: the tiny ones per module,
+the sample once per session (``sample_report`` in conftest.py). Every test here is ``slow``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 import zipfile
@@ -13,19 +15,22 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, write_extract
+from plotly.offline import get_plotlyjs
 
 from audit_lib import cli, report
+from audit_lib.commands import audit_to_folder
 from audit_lib.extract import Extract
 from audit_lib.insights import summary
 from audit_lib.nb import Run
 from audit_lib.policy import load_policy
+from conftest import ROOT, write_extract
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())
 XSS = "<script>alert(1)</script>"
 PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+pytestmark = pytest.mark.slow
 PLOTLY_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?\* plotly\.js v\d.*?</script>", re.S)
 
 
@@ -63,23 +68,27 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def two_periods(tmp_path_factory) -> tuple[Path, Path]:
-    """The reports folder after rendering September then October 2026 from two tiny extracts."""
+    """The reports folder holding September's findings, then October 2026 rendered from two tiny extracts.
+
+    Only September's findings matter to October's report (trend, lifecycle), so September is a
+    ``gdpr-audit check`` folder: a first period's rendering is the session's sample report.
+    """
     base = tmp_path_factory.mktemp("report")
     out = base / "reports"
-    report.render_period(write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out, quiet=True)
+    audit_to_folder(write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out / "2026-09",
+                    quiet=True)
     october = write_extract(base / "extract-2026-10", OCTOBER)
     report.render_period(october, dt.date(2026, 10, 31), None, out, quiet=True)
     return out, october
 
 
 @pytest.fixture(scope="module", params=["tiny"] + (["sample"] if HAS_SAMPLE else []))
-def period(request, two_periods, tmp_path_factory) -> tuple[Path, Path]:
+def period(request, tmp_path_factory) -> tuple[Path, Path]:
     """(rendered period folder, its extract): the tiny October extract, and sample_data when it exists."""
     if request.param == "tiny":
-        out, extract = two_periods
+        out, extract = request.getfixturevalue("two_periods")
         return out / "2026-10", extract
-    out = tmp_path_factory.mktemp("sample") / "reports"
-    return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True), SAMPLE
+    return request.getfixturevalue("sample_report"), SAMPLE
 
 
 def html_files(folder: Path) -> list[Path]:
@@ -162,14 +171,32 @@ def identifiers(extract: Path) -> set[str]:
     return {v for v in values if len(v) >= 5}  # a 3-letter name would match unrelated text
 
 
+def _strings(node) -> list[str]:
+    """Every string of a notebook's JSON; a list of lines (nbformat's multi-line form) joined back."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        if node and all(isinstance(x, str) for x in node):
+            return ["".join(node)]
+        return [t for x in node for t in _strings(x)]
+    if isinstance(node, dict):
+        return [t for x in node.values() for t in _strings(x)]
+    return []
+
+
 def file_texts(folder: Path):
+    """(name, text) of every file, without the embedded plotly.js library (a fixed asset, no extract data):
+    searching thousands of identifiers through megabytes of it cost a minute."""
+    bundle = get_plotlyjs()
     for path in sorted(folder.rglob("*")):
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as z:
                 for name in z.namelist():
                     yield f"{path.name}:{name}", z.read(name).decode("utf-8", "replace")
+        elif path.suffix == ".ipynb":
+            yield path.name, "\n".join(_strings(json.loads(path.read_text(encoding="utf-8")))).replace(bundle, "")
         elif path.is_file():
-            yield path.name, path.read_bytes().decode("utf-8", "replace")
+            yield path.name, path.read_bytes().decode("utf-8", "replace").replace(bundle, "")
 
 
 def test_no_name_email_phone_or_ip_from_the_extract_in_any_file(period):

@@ -89,13 +89,19 @@ def test_prospect_legal_hold_is_exempt(audit):
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
-def test_prospect_relationship_end_ignored_and_archived_judged_customers_not(audit):
+def test_prospect_relationship_end_ignored_and_customers_not_judged(audit):
     persons = [
         prospect("p1", "2020-01-01", relationship_end_at="2026-01-01"),
-        prospect("p2", "2020-01-01", archived="true"),
         customer("c1", "2020-01-01"),
     ]
-    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p1", "p2"}
+    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p1"}
+
+
+def test_archived_prospect_complies_the_same_prospect_not_archived_does_not(audit):
+    # policy §4 "verwijderd of gearchiveerd" (catalogue 1.1)
+    persons = [prospect("p1", "2020-01-01", archived="true"), prospect("p2", "2020-01-01", archived="false"),
+               prospect("p3", "2020-01-01", archived=" Yes ")]
+    assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
 # --- RET-FORMER-CUSTOMER-PROSPECTION --------------------------------------------------------------
@@ -132,6 +138,21 @@ def test_former_customer_active_customer_prospect_and_unknown_person_are_not_jud
     comms = [send("s1", "c1", "2025-01-01T10:00:00"), send("s2", "p1", "2025-01-01T10:00:00"),
              send("s3", "zz", "2025-01-01T10:00:00"), send("s4", "c2", "2025-01-01T10:00:00")]
     assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION", {"persons": persons, "communications": comms}) == set()
+
+
+def test_former_customer_fresh_email_marketing_consent_covers_the_send(audit):
+    # catalogue 1.1: the latest email_marketing event at or before sent_at is granted
+    persons = [customer("c1", "2020-01-01")]
+    consents = [consent("k1", "c1", "granted", "2025-01-01T10:00:00", purpose="email_marketing"),
+                consent("k2", "c1", "withdrawn", "2025-06-01T10:00:00", purpose="email_marketing"),
+                consent("k3", "c1", "granted", "2025-06-01T10:00:00", purpose="email_marketing"),  # withdrawn wins
+                consent("k4", "c1", "granted", "2025-06-01T10:00:00", purpose="newsletter")]  # another purpose
+    comms = [send("before", "c1", "2024-12-31T10:00:00"),  # before any consent: a finding
+             send("at", "c1", "2025-01-01T10:00:00"),       # at the instant of the grant: covered
+             send("covered", "c1", "2025-03-01T10:00:00", purpose="commercial", channel="post"),
+             send("after_wd", "c1", "2025-06-01T10:00:00")]
+    assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION",
+                     {"persons": persons, "communications": comms, "consents": consents}) == {"before", "after_wd"}
 
 
 def test_former_customer_29_february_end_plus_3_years(audit):
@@ -266,7 +287,7 @@ def test_id_document_not_deleted_is_a_finding_even_on_the_verification_day(audit
 
 # --- RET-CARD-DATA --------------------------------------------------------------------------------
 
-def payment(pid, paid_at, card="411111******1111", deferred="false", method="card", person=""):
+def payment(pid, paid_at, card="4111111111111111", deferred="false", method="card", person=""):
     return {"payment_id": pid, "person_id": person, "paid_at": paid_at, "method": method, "card_number": card,
             "card_cvv": "", "card_expiry": "", "deferred_debit": deferred}
 
@@ -319,7 +340,17 @@ def test_card_observed_never_shows_the_card_number(audit):
     with audit.extract({"payments": rows, "persons": NO_PERSONS}) as ex:
         from audit_lib.run import run_check
         found = run_check(ex, "RET-CARD-DATA")
-    assert list(found["observed"]) == ["paid 2024-01-01; card number kept (deferred debit); deadline 2025-04-01"]
+    assert list(found["observed"]) == ["paid 2024-01-01; full card number kept (deferred debit); deadline 2025-04-01"]
+
+
+def test_card_truncated_or_masked_number_is_not_card_data_kept_for_disputes(audit):
+    # catalogue 1.1: only a full number (the SEC-PAN-UNMASKED test) is card data kept past the window
+    rows = [payment("y1", "2024-01-01T10:00:00", card="411111******1111"),
+            payment("y2", "2024-01-01T10:00:00", card="4111 11** **** 1111"),
+            payment("y3", "2024-01-01T10:00:00", card="************1111"),
+            payment("y4", "2024-01-01T10:00:00", card="4111-1111-1111-1111"),
+            payment("y5", "2024-01-01T10:00:00", card="4111111*****1111")]  # one digit too many shown
+    assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": NO_PERSONS}) == {"y4", "y5"}
 
 
 def test_card_runs_on_payments_alone_without_persons(audit):

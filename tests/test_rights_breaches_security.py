@@ -37,8 +37,56 @@ def pay(payment_id: str, card_number: str = "", card_cvv: str = "") -> dict:
 # ---------------------------------------------------------------- DSR-OVERDUE
 
 def test_received_on_the_31st_deadline_clamped_to_month_end(audit):
-    rows = [req("feb28", responded_at="2026-02-28T17:00:00"), req("mar01", responded_at="2026-03-01T09:00:00")]
+    # 2025-01-31 + 1 month = Friday 2025-02-28 (a working day)
+    rows = [req("feb28", received_at="2025-01-31T10:00:00", responded_at="2025-02-28T17:00:00"),
+            req("mar01", received_at="2025-01-31T10:00:00", responded_at="2025-03-01T09:00:00")]
     assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"mar01"}
+
+
+def test_deadline_on_a_saturday_answered_on_sunday_or_monday_is_in_time_tuesday_late(audit):
+    # catalogue 1.1: 2026-01-31 + 1 month = Saturday 2026-02-28, moved to Monday 2 March (Reg. 1182/71 art. 3(4))
+    rows = [req("sunday", responded_at="2026-03-01T09:00:00"), req("monday", responded_at="2026-03-02T23:59:59"),
+            req("tuesday", responded_at="2026-03-03T00:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"tuesday"}
+
+
+def test_moved_deadline_brussels_midnight(audit):
+    # Monday 2 March 2026 ends at 23:00 UTC in Brussels (CET): 22:30Z is in time, 23:30Z is Tuesday
+    rows = [req("ok", responded_at="2026-03-02T22:30:00Z"), req("late", responded_at="2026-03-02T23:30:00Z")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"late"}
+
+
+def test_deadline_on_a_belgian_public_holiday_moves_to_the_next_working_day(audit):
+    # 2026-04-01 + 1 month = Friday 1 May (Labour Day) -> Monday 4 May; 2026-03-06 -> Easter Monday 6 April -> 7 April
+    rows = [req("may4", received_at="2026-04-01T10:00:00", responded_at="2026-05-04T16:00:00"),
+            req("may5", received_at="2026-04-01T10:00:00", responded_at="2026-05-05T09:00:00"),
+            req("apr7", received_at="2026-03-06T10:00:00", responded_at="2026-04-07T16:00:00"),
+            req("apr8", received_at="2026-03-06T10:00:00", responded_at="2026-04-08T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"may5", "apr8"}
+
+
+def test_open_request_on_a_deadline_moved_past_the_weekend(audit):
+    # received 2026-10-01: deadline Sunday 1 November -> Monday 2 November (still open)
+    rows = [req("r1", received_at="2026-10-01T10:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}, as_of="2026-11-01") == set()
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}, as_of="2026-11-02") == set()
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}, as_of="2026-11-03") == {"r1"}
+
+
+def test_the_moved_one_month_deadline_decides_the_extension(audit):
+    # 1-month deadline Saturday 2026-02-28 moves to Monday 2 March: an extension notified that Monday counts
+    rows = [req("monday", extended="true", extension_notified_at="2026-03-02T16:00:00", responded_at="2026-04-30T16:00:00"),
+            req("tuesday", extended="true", extension_notified_at="2026-03-03T09:00:00", responded_at="2026-04-30T16:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"tuesday"}
+
+
+def test_extended_deadline_on_a_sunday_moves_to_monday(audit):
+    # 2025-05-31 + 3 months = Sunday 2025-08-31 -> Monday 1 September
+    rows = [req("monday", received_at="2025-05-31T10:00:00", extended="true", extension_notified_at="2025-06-15T10:00:00",
+                responded_at="2025-09-01T16:00:00"),
+            req("tuesday", received_at="2025-05-31T10:00:00", extended="true", extension_notified_at="2025-06-15T10:00:00",
+                responded_at="2025-09-02T09:00:00")]
+    assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"tuesday"}
 
 
 def test_answered_on_the_deadline_is_in_time(audit):
@@ -52,15 +100,16 @@ def test_answered_one_day_late_is_a_breach(audit):
 
 
 def test_received_2330_utc_on_the_last_day_is_the_1st_locally(audit):
-    # 2026-01-31 23:30 UTC is 2026-02-01 00:30 in Brussels: deadline 2026-03-01, not 2026-02-28
-    rows = [req("r1", received_at="2026-01-31T23:30:00Z", responded_at="2026-03-01T12:00:00"),
-            req("r2", received_at="2026-01-31T23:30:00Z", responded_at="2026-03-02T12:00:00")]
+    # 2024-08-31 22:30 UTC is 2024-09-01 00:30 in Brussels: deadline Tuesday 2024-10-01, not Monday 30 Sept
+    rows = [req("r1", received_at="2024-08-31T22:30:00Z", responded_at="2024-10-01T12:00:00"),
+            req("r2", received_at="2024-08-31T22:30:00Z", responded_at="2024-10-02T12:00:00")]
     assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"r2"}
 
 
 def test_brussels_midnight_utc_response_on_the_deadline_is_the_next_day(audit):
-    # responded 2026-02-28 23:30 UTC = 2026-03-01 00:30 local: one day after the 2026-02-28 deadline
-    rows = [req("late", responded_at="2026-02-28T23:30:00Z"), req("ok", responded_at="2026-02-28T22:30:00Z")]
+    # responded 2025-02-28 23:30 UTC = 2025-03-01 00:30 local: one day after the Friday 2025-02-28 deadline
+    rows = [req("late", received_at="2025-01-31T10:00:00", responded_at="2025-02-28T23:30:00Z"),
+            req("ok", received_at="2025-01-31T10:00:00", responded_at="2025-02-28T22:30:00Z")]
     assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"late"}
 
 
@@ -74,7 +123,8 @@ def test_extension_notified_on_the_deadline_gives_three_months(audit):
 
 
 def test_extension_notified_one_day_too_late_does_not_count(audit):
-    rows = [req("r1", extended="true", extension_notified_at="2026-03-01T09:00:00", responded_at="2026-04-01T09:00:00")]
+    rows = [req("r1", received_at="2025-01-31T10:00:00", extended="true", extension_notified_at="2025-03-01T09:00:00",
+                responded_at="2025-04-01T09:00:00")]
     assert audit.ids("DSR-OVERDUE", {"rights_requests": rows}) == {"r1"}
 
 
@@ -121,7 +171,17 @@ def test_erasure_granted_but_person_still_in_crm(audit):
                                                                              outcome="granted")],
         "persons": [person("p1"), person("p2", archived="true"), person("p4"), person("p5")],
     }
-    assert audit.ids("DSR-ERASURE-NOT-DONE", tables) == {"kept", "archived"}
+    assert audit.ids("DSR-ERASURE-NOT-DONE", tables) == {"kept"}
+
+
+def test_erasure_archived_customer_is_the_legal_archive_archived_prospect_is_not(audit):
+    # catalogue 1.1: §9.3, Art. 17(3)(b)
+    tables = {
+        "rights_requests": [erasure("cust", "p1"), erasure("prosp", "p2"), erasure("mixed", "p3")],
+        "persons": [person("p1", archived="true"), person("p2", subject_type="prospect", archived="true"),
+                    person("p3", archived="true"), person("p3", archived="false")],  # one live row is enough
+    }
+    assert audit.ids("DSR-ERASURE-NOT-DONE", tables) == {"prosp", "mixed"}
 
 
 def test_erasure_of_a_person_on_legal_hold_is_exempt(audit):
@@ -265,6 +325,14 @@ def test_72_hours_and_one_second_is_late(audit):
     assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}) == {"b1", "high"}
 
 
+def test_a_delay_reason_excuses_a_late_notification_not_a_missing_one(audit):
+    # catalogue 1.1: never notified is a finding whatever delay_reason says
+    rows = [breach("never", "2026-06-01T10:00:00Z", "", delay_reason="waiting for forensics"),
+            breach("late", "2026-06-01T10:00:00Z", "2026-06-10T10:00:00Z", delay_reason="waiting for forensics"),
+            breach("recent", "2026-10-29T10:00:00Z", "", delay_reason="waiting for forensics")]  # < 72 h at 24:00
+    assert audit.ids("BR-LATE-NOTIFICATION", {"breaches": rows}) == {"never"}
+
+
 def test_as_of_end_of_day_across_dst_autumn(audit):
     # as_of 2026-10-25, the day clocks go back: 24:00 local = 2026-10-25 23:00 UTC
     rows = [breach("exact", "2026-10-22T23:00:00Z"), breach("plus1s", "2026-10-22T22:59:59Z"),
@@ -300,6 +368,12 @@ def test_high_risk_breach_subjects_not_informed(audit):
     assert audit.ids("BR-SUBJECTS-NOT-INFORMED", {"breaches": rows}) == {"silent"}
 
 
+def test_an_art_34_3_exception_exempts_informing_the_people(audit):
+    rows = [breach(f"b_{e.strip() or 'none'}", "2026-06-01T10:00:00Z", "2026-06-02T10:00:00Z", risk="high_risk",
+                   subjects_notice_exemption=e) for e in ("encrypted", " Risk_Mitigated ", "public_communication", "")]
+    assert audit.ids("BR-SUBJECTS-NOT-INFORMED", {"breaches": rows}) == {"b_none"}
+
+
 # ---------------------------------------------------------------- SEC-CVV-STORED / SEC-PAN-UNMASKED
 
 def test_cvv_stored(audit):
@@ -331,3 +405,57 @@ def test_payment_findings_show_no_card_number_or_cvv(audit):
             run_check(ex, "SEC-CVV-STORED")["observed"])
     assert "1111" not in observed and "4111" not in observed and "987" not in observed
     assert "card_number shows 6 digit(s)" in observed
+
+
+# ---------------------------------------------------------------- DSR-RESTRICTION-NOT-HONOURED
+
+def restriction(request_id, person_id="p1", responded_at="2026-03-01T10:00:00", lifted="", outcome="granted"):
+    return req(request_id, person_id=person_id, type="restriction", received_at="2026-02-20T10:00:00",
+               responded_at=responded_at, outcome=outcome, restriction_lifted_at=lifted)
+
+
+def message(send_id, sent_at, person_id="p1", purpose="commercial", channel="email"):
+    return {"send_id": send_id, "person_id": person_id, "channel": channel, "purpose": purpose, "sent_at": sent_at}
+
+
+def test_restriction_messages_after_the_answer_and_before_the_lift(audit):
+    tables = {"rights_requests": [restriction("r1", lifted="2026-04-01T10:00:00")],
+              "communications": [message("at_answer", "2026-03-01T10:00:00"),
+                                 message("in1", "2026-03-01T10:00:01"),
+                                 message("in2", "2026-03-31T10:00:00", channel="post", purpose="event_invitation"),
+                                 message("service", "2026-03-15T10:00:00", purpose="service"),
+                                 message("at_lift", "2026-04-01T10:00:00"),
+                                 message("other", "2026-03-15T10:00:00", person_id="p2")]}
+    assert audit.counts("DSR-RESTRICTION-NOT-HONOURED", tables) == {("r1", 2)}
+
+
+def test_restriction_still_in_force_has_no_end_refused_is_no_restriction(audit):
+    tables = {"rights_requests": [restriction("force", outcome="partially_granted"),
+                                  restriction("refused", person_id="p2", outcome="refused"),
+                                  restriction("lifted_before", person_id="p3", lifted="2026-03-02T10:00:00")],
+              "communications": [message("s1", "2026-09-01T10:00:00"), message("s2", "2026-09-01T10:00:00", "p2"),
+                                 message("s3", "2026-09-01T10:00:00", "p3")]}
+    assert audit.counts("DSR-RESTRICTION-NOT-HONOURED", tables) == {("force", 1)}
+
+
+# ---------------------------------------------------------------- the rights view reads the checks' relation
+
+def test_rights_view_overdue_count_equals_the_dsr_overdue_findings(audit):
+    """A rule is computed once: the notebook's request table takes DSR-OVERDUE's deadline (shared relation
+    dsr_deadline), weekends and Belgian holidays included."""
+    from audit_lib.insights import rights
+    from audit_lib.nb import Run
+
+    rows = [req("sunday", responded_at="2026-03-01T09:00:00"), req("tuesday", responded_at="2026-03-03T09:00:00"),
+            req("may4", received_at="2026-04-01T10:00:00", responded_at="2026-05-04T16:00:00"),
+            req("open_late", received_at="2026-08-29T10:00:00"), req("open", received_at="2026-10-01T10:00:00")]
+    with audit.extract({"rights_requests": rows}) as ex:
+        run = Run(data=ex.root, as_of=ex.as_of, policy=ex.policy)
+        run.__dict__["extract"] = ex
+        view = rights.requests(run).set_index("request_id")
+        found = set(run.of("DSR-OVERDUE")["record_id"])
+    late = set(view.index[view["status"].isin(["answered late", "open, overdue"])])
+    assert late == found == {"tuesday", "open_late"}
+    assert str(view.loc["sunday", "deadline"].date()) == "2026-03-02"
+    assert str(view.loc["may4", "deadline"].date()) == "2026-05-04"
+    assert view.loc["open", "status"] == "open"

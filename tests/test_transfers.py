@@ -99,10 +99,18 @@ def test_eea_mechanism_for_a_non_eea_country_is_no_safeguard(audit):
 
 
 def test_derogation_with_and_without_a_reason(audit):
-    data = extract(rec("with", "CN", mechanism="derogation_49", derogation_reason="Art. 49(1)(b) contract"),
-                   rec("without", "CN", mechanism="derogation_49"),
-                   rec("blank", "CN", mechanism="Derogation_49", derogation_reason="   "))
+    data = extract(rec("with", "CN", role="distributor", mechanism="derogation_49", derogation_reason="Art. 49(1)(b) contract"),
+                   rec("without", "CN", role="distributor", mechanism="derogation_49"),
+                   rec("blank", "CN", role="distributor", mechanism="Derogation_49", derogation_reason="   "))
     assert audit.ids("TR-NO-SAFEGUARD", data) == {"without", "blank"}
+
+
+def test_a_derogation_is_no_tool_for_a_processor(audit):
+    # catalogue 1.1: a processor's transfers are systematic and ongoing (EDPB Guidelines 2/2018)
+    reason = "Art. 49(1)(b) contract"
+    data = extract(rec("processor", "CN", role="processor", mechanism="derogation_49", derogation_reason=reason),
+                   rec("partner", "CN", role="commercial_partner", mechanism="derogation_49", derogation_reason=reason))
+    assert audit.ids("TR-NO-SAFEGUARD", data) == {"processor"}
 
 
 def test_none_and_empty_mechanism_are_no_safeguard(audit):
@@ -124,8 +132,18 @@ def test_scc_2010_is_invalid_not_no_safeguard(audit):
     assert audit.ids("TR-NO-SAFEGUARD", data) == set()
 
 
-def test_scc_2010_is_invalid_whatever_the_as_of(audit):
-    assert audit.ids("TR-INVALID-SCC", extract(rec("s10", "IN", mechanism="scc_2010")), as_of="2022-06-30") == {"s10"}
+def test_repealed_scc_invalid_from_27_december_2022_not_the_day_before(audit):
+    # catalogue 1.1: the cut-off date is reference data (audit_lib/data/reference/scc.yaml)
+    data = extract(rec("s10", "IN", mechanism="scc_2010"), rec("s04", "IN", mechanism="scc_2004"),
+                   rec("s01", "IN", mechanism="scc_2001"))
+    assert audit.ids("TR-INVALID-SCC", data, as_of="2022-12-26") == set()
+    assert audit.ids("TR-INVALID-SCC", data, as_of="2022-12-27") == {"s10", "s04", "s01"}
+
+
+def test_repealed_scc_before_the_cut_off_is_still_a_tool(audit):
+    data = extract(rec("s10", "IN", mechanism="scc_2010"))
+    assert audit.ids("TR-NO-SAFEGUARD", data, as_of="2022-12-26") == set()
+    assert audit.ids("TR-NO-SAFEGUARD", data, as_of="2022-12-27") == set()  # TR-INVALID-SCC's from that day
 
 
 def test_scc_2010_with_adequacy_met_is_not_reported(audit):
@@ -246,15 +264,20 @@ def test_inventory_one_row_per_recipient_with_status(inventory_run):
         rec("be", "BE"), rec("us_dpf", "US", dpf_certified="true"), rec("us", "US"),
         rec("in", "IND", mechanism="scc_2021", tia_completed_at="2025-05-05"),
         rec("in2", "IN", mechanism="scc_2021"), rec("cn", "CN", mechanism="bcr", tia_completed_at="2025-01-01"),
-        rec("mx", "MX", mechanism="derogation_49", derogation_reason="contract"),
+        rec("mx", "MX", role="distributor", mechanism="derogation_49", derogation_reason="contract"),
         rec("old", "IN", mechanism="scc_2010"), rec("jp", "JP", last_reviewed_at="2024-10-30"),
-        rec("bad", "Atlantis"))
+        rec("bad", "Atlantis"), rec("mxp", "MX", mechanism="derogation_49", derogation_reason="contract"))
     inv = insights.inventory(run).set_index("recipient_id")
-    assert list(inv.index) == ["be", "us_dpf", "us", "in", "in2", "cn", "mx", "old", "jp", "bad"]
+    assert list(inv.index) == ["be", "us_dpf", "us", "in", "in2", "cn", "mx", "old", "jp", "bad", "mxp"]
     assert inv["safeguard"].to_dict() == {
         "be": "EEA", "us_dpf": "Adequacy decision", "us": "Missing or invalid", "in": "SCC 2021 + TIA",
         "in2": "SCC 2021 or BCR, TIA missing", "cn": "BCR", "mx": "Derogation (Art. 49)",
-        "old": "Missing or invalid", "jp": "Adequacy decision", "bad": "Not assessed (data-quality problem)"}
+        "old": "Missing or invalid", "jp": "Adequacy decision", "bad": "Not assessed (data-quality problem)",
+        "mxp": "Missing or invalid"}  # no derogation for a processor
+    assert inv.loc["mxp", "findings"] == "TR-NO-SAFEGUARD"
+    # the Latombe appeal beside every recipient that relies on the DPF, and only there
+    assert "C-703/25 P" in inv.loc["us_dpf", "watch_note"] and "fallback" in inv.loc["us_dpf", "watch_note"]
+    assert (inv.drop(index="us_dpf")["watch_note"] == "").all()
     assert inv.loc["jp", "scope_note"].startswith("auditor to confirm scope: ")
     assert inv.loc["us_dpf", "scope_note"].startswith("Covers only organisations")
     assert inv.loc["be", "scope_note"] == ""
@@ -313,3 +336,32 @@ def test_the_inventory_is_a_sheet_of_findings_xlsx(tmp_path):
     assert len(rows) - 1 == recipients
     us = [r for r in rows[1:] if r[3] == "US"]
     assert us and all(r[rows[0].index("adequacy_decision")] for r in us)
+
+
+def test_inventory_status_counts_equal_the_tr_findings(inventory_run):
+    """A rule is computed once: the inventory's 'Missing or invalid' rows are exactly TR-NO-SAFEGUARD and
+    TR-INVALID-SCC, its 'TIA missing' rows exactly TR-NO-TIA (adequacy from the shared relation)."""
+    run = inventory_run(
+        rec("us", "US"), rec("us_dpf", "US", dpf_certified="true"), rec("in", "IN", mechanism="scc_2021"),
+        rec("old", "IN", mechanism="scc_2004"), rec("mxp", "MX", mechanism="derogation_49", derogation_reason="x"),
+        rec("br", "BR"), rec("ch", "CH"), rec("cn", "CN", mechanism="bcr", tia_completed_at="2025-01-01"))
+    inv = insights.inventory(run)
+    found = run.of("TR-NO-SAFEGUARD", "TR-INVALID-SCC", "TR-NO-TIA")
+    missing = set(inv.loc[inv["safeguard"] == "Missing or invalid", "recipient_id"])
+    assert missing == set(found.loc[found["check_id"].isin(["TR-NO-SAFEGUARD", "TR-INVALID-SCC"]), "record_id"])
+    no_tia = set(inv.loc[inv["safeguard"] == "SCC 2021 or BCR, TIA missing", "recipient_id"])
+    assert no_tia == set(found.loc[found["check_id"] == "TR-NO-TIA", "record_id"])
+    assert missing == {"us", "old", "mxp"} and no_tia == {"in"}
+
+
+def test_inventory_repealed_scc_before_its_end_date(inventory_run):
+    run = inventory_run(rec("old", "IN", mechanism="scc_2010"), as_of="2022-12-26")
+    assert insights.inventory(run)["safeguard"].tolist() == ["Repealed SCC, before its end date"]
+
+
+def test_inventory_undisclosed_destinations_equal_the_findings(inventory_run):
+    run = inventory_run(rec("ch", "CH"), rec("za", "ZA", mechanism="scc_2021"), rec("jp", "JP"),
+                        rec("mx", "MX", mechanism="bcr"), rec("us", "US", dpf_certified="true"), rec("be", "BE"))
+    inv = insights.inventory(run)
+    undisclosed = set(inv.loc[inv["disclosed_under"] == "not disclosed", "recipient_id"])
+    assert undisclosed == set(run.of("TR-UNDISCLOSED-DESTINATION")["record_id"]) == {"ch", "za"}

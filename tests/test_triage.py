@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from audit_lib import cli, triage
 from audit_lib.commands import audit_to_folder
 from audit_lib.insights import summary
 from audit_lib.nb import Run
 from audit_lib.policy import load_policy
+from conftest import ROOT
 
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())

@@ -1,4 +1,4 @@
-"""Read the check declarations (``<area>.yaml``) and their SQL (``sql/<ID>.sql``)."""
+"""Read the areas (``areas.yaml``), the check declarations (``<area>.yaml``) and their SQL (``sql/<ID>.sql``)."""
 from __future__ import annotations
 
 import re
@@ -11,9 +11,10 @@ import yaml
 from ..errors import CheckError
 
 HERE = Path(__file__).parent
-AREAS = ("retention", "lawful_basis", "transfers", "rights", "breaches", "security", "data_quality")
+AREAS_FILE = "areas.yaml"
 SEVERITIES = ("high", "medium", "low")
-FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated"}
+FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated",
+          "groups", "columns"}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -34,25 +35,58 @@ class Check:
     sql: str = ""
     generated: bool = False
     params: tuple[str, ...] = field(default=())
+    groups: tuple[str, ...] = field(default=())  # views that show several checks together ("payment_data")
+    columns: tuple[str, ...] = field(default=())  # "table.column" the check cannot do without
 
     def rule_text(self, values: dict[str, object]) -> str:
         """The rule with its policy parameters filled in (``{prospect_years}`` -> 3)."""
         return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), self.rule)
 
 
+@dataclass(frozen=True)
+class Area:
+    """One area of the audit (``areas.yaml``): its id, the title reports show, and its place in them."""
+
+    id: str
+    title: str
+
+
+@cache
+def load_areas(folder: Path = HERE) -> tuple[Area, ...]:
+    """The areas in report order (``<folder>/areas.yaml``, else the shipped one)."""
+    path = folder / AREAS_FILE if (folder / AREAS_FILE).exists() else HERE / AREAS_FILE
+    entries = _yaml(path) or []
+    areas = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != {"id", "title"}:
+            raise CheckError(f"{path.name}[{i}]: expected the keys id and title")
+        areas.append(Area(str(entry["id"]), str(entry["title"])))
+    ids = [a.id for a in areas]
+    if len(set(ids)) != len(ids):
+        raise CheckError(f"{path.name}: an area is declared twice")
+    return tuple(areas)
+
+
 @cache
 def load_checks(folder: Path = HERE) -> tuple[Check, ...]:
     """Every declared check, in area order then file order."""
+    areas = [a.id for a in load_areas(folder)]
     checks: list[Check] = []
-    for path in sorted(folder.glob("*.yaml"), key=lambda p: _area_rank(p.stem)):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    files = [p for p in folder.glob("*.yaml") if p.name != AREAS_FILE]
+    for path in sorted(files, key=lambda p: (areas.index(p.stem) if p.stem in areas else len(areas), p.name)):
+        entries = _yaml(path) or []
         for i, entry in enumerate(entries):
-            checks.append(_check(entry, f"{path.name}[{i}]", folder))
+            checks.append(_check(entry, f"{path.name}[{i}]", folder, areas))
     ids = [c.id for c in checks]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise CheckError(f"check {dupes[0]} is declared twice")
     return tuple(checks)
+
+
+def checks_in(group: str, folder: Path = HERE) -> tuple[Check, ...]:
+    """The checks whose declaration lists ``group`` under ``groups``, in catalogue order."""
+    return tuple(c for c in load_checks(folder) if group in c.groups)
 
 
 @dataclass(frozen=True)
@@ -79,21 +113,25 @@ def load_shared(folder: Path = HERE / "shared") -> tuple[Shared, ...]:
     return tuple(shared)
 
 
-def _area_rank(stem: str) -> int:
-    return AREAS.index(stem) if stem in AREAS else len(AREAS)
+def _yaml(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _check(entry: dict, where: str, folder: Path) -> Check:
+def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
     unknown = set(entry) - FIELDS
     if unknown:
         raise CheckError(f"{where}: unknown key '{sorted(unknown)[0]}'")
     for key in ("id", "title", "area", "severity", "table", "policy_ref", "legal_ref", "rule"):
         if not entry.get(key):
             raise CheckError(f"{where}: missing key '{key}'")
-    if entry["area"] not in AREAS:
-        raise CheckError(f"{where} ({entry['id']}): area '{entry['area']}' is not one of {', '.join(AREAS)}")
+    if entry["area"] not in areas:
+        raise CheckError(f"{where} ({entry['id']}): area '{entry['area']}' is not one of {', '.join(areas)}")
     if entry["severity"] not in SEVERITIES:
         raise CheckError(f"{where} ({entry['id']}): severity '{entry['severity']}' is not one of high, medium, low")
+    columns = tuple(entry.get("columns") or [])
+    for col in columns:
+        if not re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", str(col)) or col.split(".")[0] not in (entry.get("tables") or [entry["table"]]):
+            raise CheckError(f"{where} ({entry['id']}): column '{col}' must be 'table.column' of a table the check reads")
     sql = ""
     if not entry.get("generated"):
         sql_path = folder / "sql" / f"{entry['id']}.sql"
@@ -108,7 +146,8 @@ def _check(entry: dict, where: str, folder: Path) -> Check:
         area=entry["area"],
         severity=entry["severity"],
         table=entry["table"],
-        tables=tuple(entry.get("tables") or [entry["table"]]),
+        # the tables the check needs to run: its own table unless declared (generated DQ checks: none)
+        tables=tuple(entry["tables"] if "tables" in entry else [entry["table"]]),
         policy=entry.get("policy", ""),
         policy_ref=entry["policy_ref"],
         legal_ref=entry["legal_ref"],
@@ -116,6 +155,8 @@ def _check(entry: dict, where: str, folder: Path) -> Check:
         sql=sql,
         generated=bool(entry.get("generated")),
         params=tuple(dict.fromkeys(PARAM.findall(_strip_comments(sql)))),
+        groups=tuple(str(g) for g in entry.get("groups") or ()),
+        columns=columns,
     )
 
 

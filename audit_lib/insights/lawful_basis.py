@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from ..checks import load_checks
 from ..nb import words
 from ..policy import ART6_BASES
+from ..run import ensure_shared
 
 NO_BASIS = "no valid basis"
 REGISTER = "processing_activities"
@@ -164,21 +165,22 @@ def prospection_coverage(run) -> pd.DataFrame:
     flagged = run.of(*SEND_CHECKS)[["check_id", "record_id"]].astype(str)
     flagged = flagged.assign(rank=flagged["check_id"].map(list(SEND_CHECKS).index))
     con = run.extract.con
+    ensure_shared(run.extract, "consent_at_send")
     con.register("_lb_flagged", flagged)
     try:
         frame = run.extract.sql(
             """WITH flag AS (SELECT record_id, min(rank) AS rank FROM _lb_flagged GROUP BY record_id),
+            -- how the consent checks judged each message: the shared relation consent_at_send, never re-derived
+            judged AS (
+                SELECT send_id, bool_or(judged_as = 'prospect' OR granted) AS by_consent
+                FROM consent_at_send GROUP BY send_id
+            ),
             sends AS (
                 SELECT c.send_id, c.channel, c.purpose, local_month(c.sent_at) AS month,
-                       count(p.person_id) > 0 AS known,
-                       -- judged as a prospect when any occurrence of the person is (see LB-SEND-NO-CONSENT)
-                       bool_or(p.subject_type = 'prospect' OR (p.relationship_end_at IS NOT NULL
-                           AND local_date(c.sent_at) > add_years(p.relationship_end_at, $prospect_years)))
-                           AS as_prospect
+                       j.send_id IS NOT NULL AS known, coalesce(j.by_consent, false) AS by_consent
                 FROM communications c
-                LEFT JOIN persons p ON p.person_id = c.person_id
+                LEFT JOIN judged j ON j.send_id = c.send_id
                 WHERE c.purpose IN (SELECT purpose FROM policy_prospection_purposes)
-                GROUP BY c.send_id, c.channel, c.purpose, c.sent_at
             ),
             classed AS (
                 SELECT s.month, s.channel,
@@ -188,15 +190,11 @@ def prospection_coverage(run) -> pd.DataFrame:
                                           WHERE r.message_purpose = s.purpose AND r.channel = s.channel)
                               THEN 'no consent needed'
                          WHEN NOT s.known THEN 'person not in the CRM extract'
-                         WHEN EXISTS (SELECT 1 FROM policy_consent_rules r
-                                      WHERE r.message_purpose = s.purpose AND r.channel = s.channel
-                                        AND r.subject_type = CASE WHEN s.as_prospect THEN 'prospect' ELSE 'customer' END)
-                              THEN 'covered by consent'
+                         WHEN s.by_consent THEN 'covered by consent'
                          ELSE 'soft opt-in (customer)' END END AS coverage
                 FROM sends s LEFT JOIN flag f ON f.record_id = s.send_id
             )
-            SELECT month, channel, coverage, count(*) AS messages FROM classed GROUP BY ALL ORDER BY ALL""",
-            prospect_years=run.policy.param_values()["prospect_years"])
+            SELECT month, channel, coverage, count(*) AS messages FROM classed GROUP BY ALL ORDER BY ALL""")
     finally:
         con.unregister("_lb_flagged")
     return frame[columns]
@@ -257,6 +255,6 @@ def summary(run) -> pd.DataFrame:
     for check in (c for c in load_checks() if c.area == "lawful_basis"):
         found = run.of(check.id)
         rows.append({"check": check.id, "rule": check.title,
-                     "status": "ran" if run.status(check.id) == "ran" else "not run (a table is not provided)",
+                     "status": "ran" if run.status(check.id) == "ran" else f"not run ({run.not_run_reason(check.id)})",
                      "findings": len(found), "records": int(found["count"].astype(int).sum()) if len(found) else 0})
     return pd.DataFrame(rows, columns=["check", "rule", "status", "findings", "records"])

@@ -13,6 +13,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from ..checks import Check, load_checks
+from ..run import ensure_shared
 
 LOG_CHECK = "RET-CONNECTION-LOG-1Y"
 FAR_FUTURE = dt.date(9999, 12, 31)  # an audit date past every deadline: lists every record that has one
@@ -33,6 +34,7 @@ def _found(run, check: Check, as_of: dt.date) -> pd.DataFrame:
     values = {**run.extract.params(), "as_of": as_of}
     if "as_of_end" in check.params:  # not for FAR_FUTURE: 24:00 on 9999-12-31 does not exist
         values["as_of_end"] = run.extract.as_of_end() + (as_of - run.as_of)
+    ensure_shared(run.extract, check.sql)  # param-free relations (legal hold, card test): any as_of
     frame = run.extract.con.execute(check.sql, {p: values[p] for p in check.params}).df()
     if "count" not in frame.columns:
         frame["count"] = 1
@@ -91,6 +93,7 @@ def days_from_deadline(run) -> pd.DataFrame:
         values = {**run.extract.params(), "as_of": FAR_FUTURE}
         sql = (f"SELECT date_diff('day', deadline, CASE WHEN judged = $as_of::DATE THEN $real_as_of::DATE "
                f"ELSE judged END) AS days_past, count(*) AS records FROM (\n{check.sql}\n) GROUP BY ALL")
+        ensure_shared(run.extract, check.sql)
         frame = run.extract.con.execute(
             sql, {**{p: values[p] for p in check.params if p != "as_of_end"}, "as_of": FAR_FUTURE,
                   "real_as_of": run.as_of}).df()

@@ -9,24 +9,16 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from ..run import check_by_id
+from ..checks import checks_in
+from ..run import check_by_id, ensure_shared
+from .plot_text import plot_text
 
-# The deadline of each request, computed as DSR-OVERDUE does (policy parameters bound, never literals).
+# The deadline of each request is DSR-OVERDUE's own: the shared relation dsr_deadline (weekends and
+# public holidays of the policy's calendar moved to the next working day), never re-derived here.
 _REQUESTS = """
-WITH r AS (
-    SELECT request_id, person_id, type, outcome, extended,
-           local_date(received_at) AS received,
-           local_date(extension_notified_at) AS ext_notified,
-           local_date(responded_at) AS responded,
-           add_months(local_date(received_at), $dsr_response_months) AS first_deadline
-    FROM rights_requests
-)
-SELECT request_id, person_id, type, coalesce(outcome, '') AS outcome, received, responded,
-       CASE WHEN coalesce(extended AND ext_notified <= first_deadline, false)
-            THEN add_months(received, $dsr_response_months + $dsr_extension_months)
-            ELSE first_deadline END AS deadline,
-       coalesce(extended AND ext_notified <= first_deadline, false) AS extended
-FROM r
+SELECT request_id, person_id, type, coalesce(outcome, '') AS outcome, received, responded, deadline,
+       extension_valid AS extended, overdue
+FROM dsr_deadline
 """
 
 _BREACHES = """
@@ -71,7 +63,8 @@ def requests(run) -> pd.DataFrame:
     if not _provided(run, "rights_requests"):
         empty = pd.DataFrame(columns=cols)
         return empty.astype({c: "datetime64[ns]" for c in ("received", "responded", "deadline")})
-    frame = run.extract.sql(_REQUESTS, **_params(run, "dsr_response_months", "dsr_extension_months"))
+    ensure_shared(run.extract, _REQUESTS)
+    frame = run.extract.sql(_REQUESTS)
     as_of = pd.Timestamp(run.as_of)
     for c in ("received", "responded", "deadline"):
         frame[c] = pd.to_datetime(frame[c])
@@ -80,7 +73,7 @@ def requests(run) -> pd.DataFrame:
     frame["days_taken"] = (answered_or_today - frame["received"]).dt.days
     frame["days_allowed"] = (frame["deadline"] - frame["received"]).dt.days
     frame["days_after_deadline"] = (answered_or_today - frame["deadline"]).dt.days
-    late = frame["days_after_deadline"] > 0
+    late = frame["overdue"].astype(bool)
     frame["status"] = [
         ("answered late" if lt else "answered in time") if pd.notna(r) else ("open, overdue" if lt else "open")
         for r, lt in zip(frame["responded"], late)
@@ -215,9 +208,9 @@ def _breach_verdict(risk: str, seconds: float, is_open: bool, reason: bool, limi
     late = seconds > limit * 3600
     if not late:
         return "not yet notified, within the limit" if is_open else "notified in time"
-    if reason:
-        return "late, with a reason for the delay"
-    return "NOT notified, past the limit" if is_open else "notified late, no reason"
+    if is_open:  # a reason excuses a late notification, never a missing one (BR-LATE-NOTIFICATION)
+        return "NOT notified, past the limit"
+    return "late, with a reason for the delay" if reason else "notified late, no reason"
 
 
 def breach_timeline(run) -> go.Figure:
@@ -227,6 +220,7 @@ def breach_timeline(run) -> go.Figure:
     """
     frame = breach_register(run)
     frame = frame[frame["risk"] != "none"]  # no notification is owed for them
+    frame = frame.assign(breach_id=frame["breach_id"].map(plot_text))  # an id holding <a href> stays text
     limit = run.extract.params()["breach_notification_hours"]
     fig = px.bar(frame, x="hours", y="breach_id", color="risk", orientation="h",
                  hover_data=["detected", "authority notified", "time to notify", "delay reason given", "verdict"],
@@ -241,7 +235,7 @@ def breach_timeline(run) -> go.Figure:
 
 # ---------------------------------------------------------------- payment data
 
-PAYMENT_CHECKS = ("SEC-CVV-STORED", "SEC-PAN-UNMASKED", "RET-CARD-DATA")
+PAYMENT_CHECKS = tuple(c.id for c in checks_in("payment_data"))  # `groups:` in the declarations
 
 
 def card_data_overview(run) -> pd.DataFrame:

@@ -16,10 +16,10 @@ import pandas as pd
 import plotly.express as px
 
 from .. import triage
-from ..checks import load_checks
+from ..checks import load_areas, load_checks
 from ..dates import period_of
-from ..nb import Run, citation, resolve, table
 from ..htmlsafe import escape as _e
+from ..nb import Run, citation, resolve, table
 from ..run import AREA_ORDER, SEVERITY_ORDER
 
 # The policy sections management follows, in the policy's order, with a plain-language name.
@@ -33,11 +33,7 @@ SECTIONS = {
 }
 # Clauses some checks cite beyond those six; shown after them so no finding is left without a light.
 OTHER_SECTIONS = {"§3.2": "Categories of personal data (payment data)", "§6": "Security and quality of the records"}
-AREA_NAMES = {
-    "retention": "Retention", "lawful_basis": "Lawful basis and consent", "transfers": "Recipients and transfers",
-    "rights": "Rights requests", "breaches": "Data breaches", "security": "Security of payment data",
-    "data_quality": "Quality of the records",
-}
+AREA_NAMES = {a.id: a.title for a in load_areas()}  # checks/areas.yaml
 LIGHT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "grey": "#9e9e9e"}
 # One colour scheme for severity in every chart and light (data quality grey-blue, apart from the severities).
 SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef8f00", "low": "#5c6bc0", "data quality": "#78909c"}

@@ -12,12 +12,14 @@ import plotly.graph_objects as go
 import pycountry
 
 from ..checks import load_checks
+from ..run import ensure_shared
 
 STATUSES = {  # status -> colour, in order from best to worst (the map shows a country's worst)
     "EEA": "#1a9850",
     "Adequacy decision": "#91cf60",
     "SCC 2021 + TIA": "#4575b4",
     "BCR": "#74add1",
+    "Repealed SCC, before its end date": "#d9ef8b",
     "Derogation (Art. 49)": "#fee08b",
     "SCC 2021 or BCR, TIA missing": "#fc8d59",
     "Missing or invalid": "#d73027",
@@ -25,7 +27,7 @@ STATUSES = {  # status -> colour, in order from best to worst (the map shows a c
 NOT_ASSESSED = "Not assessed (data-quality problem)"
 CONFIRM_SCOPE = "auditor to confirm scope: "
 COLUMNS = ["recipient_id", "name", "role", "country", "country_name", "safeguard", "mechanism",
-           "dpf_certified", "adequacy_decision", "adequacy_from", "adequacy_until", "scope_note",
+           "dpf_certified", "adequacy_decision", "adequacy_from", "adequacy_until", "scope_note", "watch_note",
            "dpa_signed_at", "tia_completed_at", "last_reviewed_at", "review_due", "disclosed_under", "findings"]
 
 _INVENTORY_SQL = """
@@ -35,12 +37,15 @@ WITH r AS (
            len(r._missing) + len(r._invalid) + len(r._future) > 0 AS dq_problem,
            r.country IN (SELECT code FROM ref_eea) AS in_eea,
            a.decision_ref, a.decision_date, a.end_date, a.scope_type, a.recipient_condition, a.scope_note,
-           a.code IS NOT NULL
-             AND $as_of >= a.decision_date AND (a.end_date IS NULL OR $as_of < a.end_date)
-             AND (a.recipient_condition IS NULL
-                  OR (a.recipient_condition = 'dpf_certified' AND r.dpf_certified)) AS adequacy_met
+           a.watch_note,
+           -- adequacy is judged once, in the checks' shared relation (rows left out for DQ are not assessed)
+           EXISTS (SELECT 1 FROM recipient_adequacy q
+                   WHERE q.recipient_id = r.recipient_id AND q.country = r.country AND q.adequacy_met) AS adequacy_met,
+           r.role = 'processor' AS is_processor,
+           s.invalid_from AS scc_invalid_from
     FROM recipients_all r
     LEFT JOIN ref_adequacy a ON a.code = r.country
+    LEFT JOIN ref_scc s ON s.mechanism = r.mechanism AND s.invalid_from IS NOT NULL
 )
 SELECT _row, recipient_id, name, role, country, in_eea, dq_problem,
        CASE WHEN dq_problem THEN $not_assessed
@@ -49,7 +54,10 @@ SELECT _row, recipient_id, name, role, country, in_eea, dq_problem,
             WHEN mechanism = 'scc_2021' AND tia_completed_at IS NOT NULL THEN 'SCC 2021 + TIA'
             WHEN mechanism = 'bcr' AND tia_completed_at IS NOT NULL THEN 'BCR'
             WHEN mechanism IN ('scc_2021', 'bcr') THEN 'SCC 2021 or BCR, TIA missing'
-            WHEN mechanism = 'derogation_49' AND NOT blank(derogation_reason) THEN 'Derogation (Art. 49)'
+            WHEN scc_invalid_from IS NOT NULL AND $as_of < scc_invalid_from THEN 'Repealed SCC, before its end date'
+            -- no derogation for a processor: a systematic, ongoing transfer (TR-NO-SAFEGUARD)
+            WHEN mechanism = 'derogation_49' AND NOT blank(derogation_reason) AND NOT is_processor
+                 THEN 'Derogation (Art. 49)'
             ELSE 'Missing or invalid' END AS safeguard,
        coalesce(mechanism, '') AS mechanism,
        CASE WHEN recipient_condition = 'dpf_certified' THEN CASE WHEN dpf_certified THEN 'yes' ELSE 'no' END
@@ -61,6 +69,9 @@ SELECT _row, recipient_id, name, role, country, in_eea, dq_problem,
             -- partial decisions (CA, JP, KR, ...): scope taken as met by the checks, to be confirmed
             WHEN scope_type = 'partial' THEN $confirm || scope_note
             ELSE scope_note END AS scope_note,
+       -- beside every recipient relying on the DPF: the pending Latombe appeal, keep a fallback tool ready
+       CASE WHEN recipient_condition = 'dpf_certified' AND dpf_certified AND NOT in_eea THEN coalesce(watch_note, '')
+            ELSE '' END AS watch_note,
        coalesce(strftime(dpa_signed_at, '%Y-%m-%d'), '') AS dpa_signed_at,
        coalesce(strftime(tia_completed_at, '%Y-%m-%d'), '') AS tia_completed_at,
        coalesce(strftime(last_reviewed_at, '%Y-%m-%d'), '') AS last_reviewed_at,
@@ -71,15 +82,8 @@ FROM r
 ORDER BY _row
 """
 
-_DISCLOSED_SQL = """
-SELECT DISTINCT r.country, d.kind, d.value
-FROM recipients r
-JOIN policy_disclosed_destinations d
-  ON (d.kind = 'country' AND upper(trim(d.value)) = r.country)
-  OR (d.kind = 'm49_region' AND EXISTS (SELECT 1 FROM ref_m49_group g
-                                        WHERE g.code = r.country AND lower(g.group_name) = lower(trim(d.value))))
-WHERE r.country NOT IN (SELECT code FROM ref_eea)
-"""
+# the §7 destination of each country: TR-UNDISCLOSED-DESTINATION's shared relation, never re-derived
+_DISCLOSED_SQL = "SELECT country, kind, value FROM disclosed_destination"
 
 
 def _transfer_ids() -> list[str]:
@@ -112,10 +116,12 @@ def inventory(run) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     params = {"as_of": ex.as_of, "transfer_review_months": ex.policy.param_values()["transfer_review_months"],
               "not_assessed": NOT_ASSESSED, "confirm": CONFIRM_SCOPE}
+    ensure_shared(ex, _INVENTORY_SQL)
     inv = ex.sql(_INVENTORY_SQL, **params)
     inv["country_name"] = inv["country"].map(_country_name)
 
     titles = _destination_titles(run)
+    ensure_shared(ex, _DISCLOSED_SQL)
     disclosed = ex.sql(_DISCLOSED_SQL)
     under = (disclosed.assign(title=[titles.get((k, v), v) for k, v in zip(disclosed["kind"], disclosed["value"])])
              .groupby("country")["title"].agg(lambda t: ", ".join(sorted(t))))

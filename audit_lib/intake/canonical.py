@@ -15,11 +15,20 @@ import duckdb
 from ..contract import Column, Table
 from ..errors import InputError
 
+# what a readable value looks like, per canonical type (named in DQ-INVALID-VALUE, with the value's shape)
+EXPECTED = {"timestamp": "YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]", "date": "YYYY-MM-DD", "bool": "true/false, 1/0, yes/no",
+            "country": "an ISO country code or name"}
 TIME_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE")
 
 
 def _raw(col: str) -> str:
     return f'"{col}"'
+
+
+def _span_ts(col: str) -> str:
+    """A naive native timestamp, NULL outside 1900-2200 (compared before any zone arithmetic)."""
+    return (f"CASE WHEN {_raw(col)} >= TIMESTAMP '1900-01-01' AND {_raw(col)} < TIMESTAMP '2201-01-01' "
+            f"THEN {_raw(col)} END")
 
 
 def _text(col: str, raw_type: str) -> str:
@@ -32,19 +41,22 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
         return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE",
                 "timestamp": "NULL::TIMESTAMPTZ"}.get(col.type, "NULL::VARCHAR")
     text = _text(col.name, raw_type)
+    # native Parquet dates are bounded like text ones (1900-2200): infinity would overflow in a check
     if col.type == "timestamp":
         if raw_type == "TIMESTAMP WITH TIME ZONE":
-            return _raw(col.name)
+            return f"ts_in_span({_raw(col.name)})"
         if raw_type in TIME_TYPES:
-            return f"local_to_utc(CAST({_raw(col.name)} AS TIMESTAMP))"
+            return f"ts_in_span(local_to_utc(CAST(date_in_span(CAST({_raw(col.name)} AS DATE)) AS TIMESTAMP)))" \
+                if raw_type == "DATE" else \
+                f"ts_in_span(local_to_utc(CAST({_span_ts(col.name)} AS TIMESTAMP)))"
         return f"parse_ts({text})"
     if col.type == "date":
         if raw_type == "DATE":
-            return _raw(col.name)
+            return f"date_in_span({_raw(col.name)})"
         if raw_type == "TIMESTAMP WITH TIME ZONE":
-            return f"local_date({_raw(col.name)})"
+            return f"local_date(ts_in_span({_raw(col.name)}))"
         if raw_type in TIME_TYPES:
-            return f"CAST({_raw(col.name)} AS DATE)"
+            return f"date_in_span(CAST({_span_ts(col.name)} AS DATE))"
         return f"parse_date({text})"
     if col.type == "bool":
         return _raw(col.name) if raw_type == "BOOLEAN" else f"parse_bool({text})"
@@ -75,7 +87,13 @@ def _flags(items: list[str]) -> str:
     return f"concat_ws(', ', {', '.join(items)})"
 
 
-def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool) -> None:
+def _shape(expr: str) -> str:
+    """The shape of a value, never the value: letters become a, digits d (``09-06-2026`` -> ``dd-dd-dddd``)."""
+    return f"left(regexp_replace(regexp_replace(CAST({expr} AS VARCHAR), '\\pL', 'a', 'g'), '\\d', 'd', 'g'), 40)"
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool,
+                expected: dict[str, str] | None = None) -> None:
     """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased).
 
     Materialised tables are typed in one scan of the raw relation; their data row number is the
@@ -90,7 +108,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
         raise InputError(f"{path}: needs one of the columns {' or '.join(table.one_of_required)}")
 
     inner = ["_row"] + (["_file"] if "_file" in raw_types else [])
-    missing, invalid, future = [], [], []
+    missing, invalid, future, detail = [], [], [], []
     for col in table.columns.values():
         rtype = raw_types.get(col.name)
         inner.append(f'{parse_expr(col, rtype)} AS "{col.name}"')
@@ -100,7 +118,13 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
         if col.required:
             missing.append(f"CASE WHEN {_blank(col.name, rtype)} THEN '{col.name}' END")
         if col.type not in ("text", "id", "list"):
-            invalid.append(f"CASE WHEN NOT {_blank(col.name, rtype)} AND \"{col.name}\" IS NULL THEN '{col.name}' END")
+            bad = f"NOT {_blank(col.name, rtype)} AND \"{col.name}\" IS NULL"
+            invalid.append(f"CASE WHEN {bad} THEN '{col.name}' END")
+            if col.type in EXPECTED or col.type == "enum":
+                want = (expected or {}).get(col.name) or EXPECTED.get(col.type) or "one of " + "/".join(col.values)
+                want = want.replace("'", "''")
+                detail.append(f"CASE WHEN {bad} THEN '{col.name} (expected {want}; got a value shaped ' || "
+                              f"{_shape(_raw(col.name + '__raw'))} || ')' END")
         if col.future:
             # after as_of = on or after 24:00 of as_of in the policy's zone (no per-row zone conversion)
             cond = (f"\"{col.name}\" >= getvariable('as_of_end')" if col.type == "timestamp"
@@ -115,7 +139,10 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
     key = f"nullif(trim(CAST(\"{table.key}__raw\" AS VARCHAR)), '')" if table.key else "NULL::VARCHAR"
     typed = (
         f"SELECT * EXCLUDE ({', '.join(raw_cols)}), {_flags(missing)} AS _missing, {_flags(invalid)} AS _invalid, "
-        f"{_flags(future)} AS _future, {key} AS _keyval FROM (SELECT {', '.join(inner)} FROM {raw})"
+        f"{_flags(future)} AS _future, {key} AS _keyval"
+        # the large table keeps only the flags (its DQ findings are per month); the others say what was wrong
+        f"{'' if table.aggregate else ', ' + _flags(detail) + ' AS _invalid_detail'} "
+        f"FROM (SELECT {', '.join(inner)} FROM {raw})"
     )
     if in_place:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT *, _keyval AS _key FROM ({typed})")

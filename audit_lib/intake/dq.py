@@ -1,7 +1,12 @@
 """The data-quality findings (DQ-*) of the loaded tables, as one SQL query per table."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from ..contract import Table
+from .sources import SourceFile
 
 COLUMNS = "check_id, \"table\", record_id, person_id, observed, count"
 
@@ -15,7 +20,8 @@ def dq_sql(table: Table, provided: set[str]) -> str:
     parts = [
         f"SELECT 'DQ-MISSING-REQUIRED', '{t}', _key, {person}, 'missing: ' || _missing, 1 "
         f"FROM {t}_all WHERE _missing <> ''",
-        f"SELECT 'DQ-INVALID-VALUE', '{t}', _key, {person}, 'cannot be read: ' || _invalid, 1 "
+        f"SELECT 'DQ-INVALID-VALUE', '{t}', _key, {person}, "
+        f"'cannot be read: ' || coalesce(nullif(_invalid_detail, ''), _invalid), 1 "
         f"FROM {t}_all WHERE _invalid <> ''",
         f"SELECT 'DQ-FUTURE-DATE', '{t}', _key, {person}, 'after as_of: ' || _future, 1 "
         f"FROM {t}_all WHERE _future <> ''",
@@ -48,3 +54,19 @@ def _aggregate_sql(table: Table) -> str:
                             ("DQ-FUTURE-DATE", "_future"))
     ]
     return " UNION ALL ".join(parts)
+
+
+def unparsed_findings(files: list[SourceFile], root: Path) -> pd.DataFrame:
+    """One DQ finding per web-server log file with lines in no known format (or undecodable, too long)."""
+    rows = [("DQ-INVALID-VALUE", f.table, f"unparseable {f.display(root)}", None,
+             f"{f.unparsed} of {f.unparsed + (f.rows or 0)} lines not in a known web-server log format "
+             f"(or not UTF-8, or longer than 64 KB)", f.unparsed)
+            for f in files if f.unparsed]
+    return pd.DataFrame(rows, columns=["check_id", "table", "record_id", "person_id", "observed", "count"])
+
+
+def unparsed_line(f: SourceFile, root: Path) -> str:
+    """The progress line of a log file with unreadable lines: its name and their share."""
+    total = f.unparsed + (f.rows or 0)
+    return (f"{f.display(root)}: {f.unparsed} of {total} lines ({f.unparsed / total:.0%}) not in a known "
+            f"web-server log format, left out (DQ-INVALID-VALUE)")

@@ -15,17 +15,36 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..errors import InputError
+from ..sqlident import ident, literal
 from .sources import SourceFile, TableSource
 
 MAX_LINE = 256 * 1024 * 1024
+MAX_COLUMNS = 5000  # no extract table has more than ~100; a 100k-column header is refused, not slowly read
+RESERVED = {"_row", "_file", "_key", "_keyval", "_missing", "_invalid", "_future"}  # the tool's own columns
+FILE_COL = "__gdpr_audit_source_file"
 
 
 def first_line(msg: str) -> str:
-    """The useful first line of a DuckDB error, without its class prefix."""
+    """The useful first line of a DuckDB error, without its class prefix and without any data value.
+
+    DuckDB quotes the offending value (a phone number, the start of a record): everything in quotes,
+    and anything after a colon that is not a known word, is replaced by ``…``.
+    """
     line = next((ln.strip() for ln in str(msg).splitlines() if ln.strip()), str(msg))
-    return re.sub(r"^[A-Za-z ]*Error: ", "", line)
+    line = re.sub(r"^[A-Za-z ]*Error: ", "", line)
+    return redact(line)
+
+
+def redact(text: str) -> str:
+    """An error text with quoted or data-like parts removed (values from a file never reach stderr)."""
+    text = re.sub(r"\"[^\"]*\"|'[^']*'|`[^`]*`", "…", text)
+    text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "…", text)
+    text = re.sub(r"\+?\d[\d ()./-]{5,}\d", "…", text)
+    text = re.sub(r"[{\[].*", "…", text)
+    return text[:200]
 
 
 def sniff_csv(path: Path) -> tuple[str, str]:
@@ -42,6 +61,7 @@ def sniff_csv(path: Path) -> tuple[str, str]:
         if err.start < len(head) - 4:
             encoding = "cp1252"
     header = head.decode("utf-8", errors="replace").splitlines()[0] if head.strip() else ""
+    header = re.sub(r'"[^"]*"', "", header)  # a separator inside a quoted name ("notes; a; b") is not one
     counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
     delimiter = max(counts, key=counts.get)
     if counts[delimiter] == 0:
@@ -54,21 +74,40 @@ def header_names(path: Path, encoding: str, delimiter: str, dedupe: bool = False
 
     With ``dedupe`` (source profiles: Mailchimp repeats UNSUB_REASON) the second ``x`` becomes ``x_2``.
     """
-    with open(path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace",
-              newline="") as f:
-        names = next(csv.reader(f, delimiter=delimiter), [])
-    clean = [n.replace("\ufeff", "").strip().lower() for n in names]
+    csv.field_size_limit(MAX_LINE)
+    try:
+        with open(path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace",
+                  newline="") as f:
+            names = next(csv.reader(f, delimiter=delimiter), [])
+    except csv.Error as err:
+        raise InputError(f"{path}: unreadable header row ({redact(str(err))})") from None
+    return check_names(path, [n.replace("\ufeff", "").strip().lower() for n in names], dedupe)
+
+
+def check_names(path: Path, clean: list[str], dedupe: bool = False) -> list[str]:
+    """Column names (lower-cased): bounded in number, unique (in linear time), none of the tool's own."""
+    if len(clean) > MAX_COLUMNS:
+        raise InputError(f"{path}: {len(clean)} columns (at most {MAX_COLUMNS} are read; expected the "
+                         "columns of one table)")
+    seen: set[str] = set()
     for i, name in enumerate(clean):
-        if name in clean[:i] and dedupe:
-            clean[i] = dedupe_name(name, clean[:i])
-        elif name in clean[:i]:
-            raise InputError(f"{path}: column '{name}' appears twice in the header")
         if not name:
-            clean[i] = f"column_{i + 1}"
+            name = clean[i] = f"column_{i + 1}"
+        if "\x00" in name:
+            raise InputError(f"{path}: column {i + 1} has a NUL character in its name")
+        if name in RESERVED:
+            raise InputError(f"{path}: column {i + 1} is named '{name}', a name the tool uses itself; "
+                             "rename or remove that column")
+        if name in seen and dedupe:
+            name = clean[i] = dedupe_name(name, seen)
+        elif name in seen:
+            raise InputError(f"{path}: column '{name[:80]}' appears twice in the header"
+                             " (column names are compared without case)")
+        seen.add(name)
     return clean
 
 
-def dedupe_name(name: str, taken: list[str]) -> str:
+def dedupe_name(name: str, taken) -> str:
     n = 2
     while f"{name}_{n}" in taken:
         n += 1
@@ -118,16 +157,16 @@ def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
         groups.setdefault((delimiter, names), []).append(f)
     selects = []
     for (delimiter, names), files in groups.items():
-        columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
-        paths = ", ".join(f"'{_q(f.read_path)}'" for f in files)
+        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+        paths = ", ".join(literal(f.read_path) for f in files)
         selects.append(
             f"SELECT * FROM read_csv([{paths}], header=true, auto_detect=false, columns={columns}, "
-            f"delim='{delimiter}', quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, "
-            f"null_padding=false, filename=true)"
+            f"delim={literal(delimiter)}, quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, "
+            f"null_padding=false, filename={literal(FILE_COL)})"
         )
     # the data row number is the typed table's rowid (canonical.py): no window over the rows here
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, * RENAME (filename AS _file) "
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, * RENAME ({FILE_COL} AS _file) "
         f"FROM ({' UNION ALL BY NAME '.join(selects)})"
     )
 
@@ -144,7 +183,8 @@ def scan_errors(con, source: TableSource, workdir: Path, build) -> None:
         except duckdb.Error as err:
             msg = str(err)
             if source.format != "csv" or "CSV Error" not in msg:
-                raise
+                where = source.files[0].path if len(source.files) == 1 else source.files[0].path.parent
+                raise InputError(f"{where}: cannot be read ({first_line(err)})") from None
             bad = _file_of(msg, source)
             if bad is not None and "not utf-8 encoded" in msg and bad.encoding != "cp1252":
                 bad.encoding = "cp1252"
@@ -165,10 +205,10 @@ def _file_of(msg: str, source: TableSource) -> SourceFile | None:
 def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path, dedupe: bool = False) -> str:
     part = f"_part_{abs(hash(str(f.path)))}"
     names = header_names(path, "utf-8", delimiter, dedupe)
-    columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_csv('{_q(path)}', header=true, "
-        f"auto_detect=false, columns={columns}, delim='{delimiter}', quote='\"', escape='\"', "
+        f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_csv({literal(path)}, header=true, "
+        f"auto_detect=false, columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"', "
         f"max_line_size={MAX_LINE}, strict_mode=true, null_padding=false)"
     )
     try:
@@ -186,7 +226,7 @@ def _csv_problem(msg: str) -> str:
     line = re.search(r"CSV Error on Line: (\d+)", msg)
     detail = next((ln.strip() for ln in msg.splitlines()[1:] if ln.strip() and not ln.startswith(("Original", "Possible"))), "")
     where = f"line {line.group(1)}: " if line else ""
-    return (where + (detail or first_line(msg)))[:300]
+    return (where + redact(detail or first_line(msg)))[:300]
 
 
 def _transcode_or_fail(path: Path, workdir: Path) -> Path:
@@ -200,7 +240,7 @@ def _union(con, name: str, parts: list[str], files: list[SourceFile]) -> None:
     """Stack per-file relations (columns matched by name) and number the data rows."""
     for part, f in zip(parts, files, strict=True):
         _lower_columns(con, part, f.path)
-        f.rows = con.execute(f"SELECT count(*) FROM {part}").fetchone()[0]
+        f.rows = con.execute(f"SELECT count(*) FROM {ident(part)}").fetchone()[0]
     union = " UNION ALL BY NAME ".join(f"SELECT * FROM {p}" for p in parts)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM ({union})")
     for part in parts:
@@ -208,24 +248,25 @@ def _union(con, name: str, parts: list[str], files: list[SourceFile]) -> None:
 
 
 def _lower_columns(con, rel: str, path: Path) -> None:
-    cols = [r[0] for r in con.execute(f"DESCRIBE {rel}").fetchall()]
-    seen = set()
-    for col in cols:
-        clean = col.replace("\ufeff", "").strip().lower()
-        if clean in seen:
-            raise InputError(f"{path}: column '{clean}' appears twice in the header")
-        seen.add(clean)
+    cols = [r[0] for r in con.execute(f"DESCRIBE {ident(rel)}").fetchall()]
+    cleaned = check_names(path, [c.replace("\ufeff", "").strip().lower() for c in cols])
+    for col, clean in zip(cols, cleaned, strict=True):
         if clean != col:
-            con.execute(f'ALTER TABLE {rel} RENAME COLUMN "{col}" TO "{clean}"')
+            con.execute(f"ALTER TABLE {ident(rel)} RENAME COLUMN {ident(col)} TO {ident(clean)}")
 
 
 def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
-    files = ", ".join(f"'{_q(f.path)}'" for f in source.files)
+    files = ", ".join(literal(f.path) for f in source.files)
     try:
         meta = con.execute(f"SELECT file_name, num_rows FROM parquet_file_metadata([{files}])").fetchall()
     except duckdb.Error as err:
         bad = _first_bad_parquet(con, source)
         raise InputError(f"{bad}: unreadable Parquet ({first_line(err)})") from None
+    for f in source.files:  # DuckDB renames "Email" beside "email" to "Email_1": a silent misread
+        try:
+            check_names(f.path, [n.replace("\ufeff", "").strip().lower() for n in pq.read_schema(f.path).names])
+        except (OSError, pa.ArrowException):
+            raise InputError(f"{f.path}: unreadable Parquet (schema cannot be read)") from None
     rows = {Path(fn).name: n for fn, n in meta}
     for f in source.files:
         f.rows = rows.get(f.path.name)
@@ -233,8 +274,13 @@ def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name=true)"
     )
-    cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
-    renamed = ", ".join(f'"{c}" AS "{c.strip().lower()}"' for c in cols)
+    try:
+        cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    except duckdb.Error as err:
+        raise InputError(f"{source.files[0].path}: unreadable Parquet ({first_line(err)})") from None
+    label = source.files[0].path if len(source.files) == 1 else source.files[0].path.parent
+    cleaned = check_names(label, [c.replace("\ufeff", "").strip().lower() for c in cols])
+    renamed = ", ".join(f"{ident(c)} AS {ident(n)}" for c, n in zip(cols, cleaned, strict=True))
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {renamed}, NULL::BIGINT AS _row "
         f"FROM read_parquet([{files}], union_by_name=true)"
@@ -244,7 +290,7 @@ def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
 def _first_bad_parquet(con, source: TableSource) -> Path:
     for f in source.files:
         try:
-            con.execute(f"SELECT num_rows FROM parquet_file_metadata('{_q(f.path)}')").fetchall()
+            con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [str(f.path)]).fetchall()
         except duckdb.Error:
             return f.path
     return source.files[0].path
@@ -256,7 +302,7 @@ def _read_jsonl(con, source: TableSource, name: str, workdir: Path) -> None:
         part = f"_part_{abs(hash(str(f.path)))}"
         try:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_json('{_q(f.path)}', "
+                f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM read_json({literal(f.path)}, "
                 f"format='newline_delimited', records=true, maximum_object_size={MAX_LINE})"
             )
         except duckdb.Error as err:
@@ -267,12 +313,12 @@ def _read_jsonl(con, source: TableSource, name: str, workdir: Path) -> None:
 
 
 def _as_text(con, rel: str) -> None:
-    for col, typ, *_ in con.execute(f"DESCRIBE {rel}").fetchall():
+    for col, typ, *_ in con.execute(f"DESCRIBE {ident(rel)}").fetchall():
         if typ != "VARCHAR":
-            expr = f'CASE WHEN "{col}" IS NULL THEN NULL ELSE CAST("{col}" AS VARCHAR) END'
+            expr = f"CASE WHEN {ident(col)} IS NULL THEN NULL ELSE CAST({ident(col)} AS VARCHAR) END"
             if typ.startswith(("STRUCT", "MAP")) or typ.endswith("[]"):
-                expr = f'to_json("{col}")::VARCHAR'
-            con.execute(f'ALTER TABLE {rel} ALTER "{col}" TYPE VARCHAR USING {expr}')
+                expr = f"to_json({ident(col)})::VARCHAR"
+            con.execute(f"ALTER TABLE {ident(rel)} ALTER {ident(col)} TYPE VARCHAR USING {expr}")
 
 
 def _read_xlsx(con, source: TableSource, name: str, workdir: Path) -> None:
@@ -287,21 +333,21 @@ def _read_xlsx(con, source: TableSource, name: str, workdir: Path) -> None:
     _union(con, name, parts, source.files)
 
 
-def xlsx_to_arrow(path: Path, table: str, header_row: int = 1) -> pa.Table:
+def xlsx_to_arrow(path: Path, table: str, header_row: int = 1, dedupe: bool = False) -> pa.Table:
     """The sheet named after the table (else the first) as an Arrow table of text columns."""
     import openpyxl  # noqa: PLC0415 - only XLSX extracts need it
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises zipfile, KeyError, ValueError... for broken files
-        raise InputError(f"{path}: unreadable XLSX ({type(err).__name__}: {str(err)[:120]})") from None
+        raise InputError(f"{path}: unreadable XLSX ({type(err).__name__}: {redact(str(err))[:120]})") from None
     try:
         ws = wb[table] if table in wb.sheetnames else wb[wb.sheetnames[0]]
         rows = ws.iter_rows(min_row=header_row, values_only=True)
         header = next(rows, None)
         if not header or all(h is None for h in header):
             raise InputError(f"{path}: no header row on row {header_row} of sheet '{ws.title}'")
-        names = [str(h).strip().lower() if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
+        names = check_names(path, [str(h).strip().lower() if h is not None else "" for h in header], dedupe)
         columns: list[list[str | None]] = [[] for _ in names]
         for row in rows:
             if row is None or all(v is None for v in row):
@@ -328,5 +374,3 @@ def _cell_text(value) -> str | None:
     return text if text.strip() else None
 
 
-def _q(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -28,14 +28,13 @@ def persons_table(con, n: int, pool_size: int) -> None:
         SELECT i, 'P' || lpad(i::VARCHAR, 7, '0') AS person_id,
             CASE WHEN kind IN ('prospect', 'old_prospect') THEN 'prospect' ELSE 'customer' END AS subject_type,
             strftime(c, '%Y-%m-%d') AS collected_at,
-            CASE WHEN kind IN ('prospect', 'old_prospect')
-                THEN list_extract(['website', 'website', 'trade_fair', 'database_rental', 'partner', 'distributor'], 1 + pick(i, 30, 6))
-                ELSE list_extract(['distributor', 'distributor', 'website', 'trade_fair', 'subsidiary', 'partner'], 1 + pick(i, 30, 6))
-            END AS source,
+            p_source(i, kind) AS source,
             strftime(lc, '%Y-%m-%d') AS last_contact_at,
             strftime(e, '%Y-%m-%d') AS relationship_end_at,
             CASE WHEN kind = 'archived' THEN 'true' ELSE 'false' END AS archived,
             CASE WHEN u(i, 8) < 0.003 THEN 'true' ELSE 'false' END AS legal_hold,
+            -- told on the day the details arrived (Art. 14(3)): before any message, which comes later
+            CASE WHEN p_third(i, kind) THEN strftime(c, '%Y-%m-%d') END AS art14_notice_at,
             p.first_name, p.last_name,
             CASE WHEN rn = 1 THEN p.email ELSE replace(p.email, '@', '.' || rn || '@') END AS email,
             p.phone, p.postal_address, p.country, p.company, p.job_title,
@@ -76,7 +75,9 @@ def consents_sql(n: int, as_of: date) -> str:
 
 
 def communications_sql(n: int, sends: int, as_of: date) -> str:
-    """Sends that need consent go only to people covered since before the send; objectors get none."""
+    """Sends that need consent go only to people covered since before the send; objectors and people
+    who withdrew get no e-mail/sms prospection; direct customers rest on the soft opt-in (catalogue 1.1).
+    Every message carries an opt-out; profiled (personalised) messages never go to objectors."""
     a = _a(as_of)
     return f"""
         WITH s AS (SELECT j, 1 + pick(j, 200, {n}) AS i FROM range(1, {sends + 1}) t(j)),
@@ -93,18 +94,21 @@ def communications_sql(n: int, sends: int, as_of: date) -> str:
                    WHEN 'event_invitation' THEN (CASE WHEN rc < 0.8 THEN 'email' ELSE 'post' END)
                    WHEN 'satisfaction_survey' THEN 'email'
                    ELSE (CASE WHEN rc < 0.8 THEN 'email' WHEN rc < 0.9 THEN 'sms' ELSE 'post' END) END AS channel,
-                   kind IN ('prospect', 'old_prospect') AS prospect FROM s2),
+                   kind IN ('prospect', 'old_prospect') OR p_third(i, kind) AS needs_consent FROM s2),
         s4 AS (SELECT *, CASE
                    WHEN (kind = 'archived' OR obj) AND want NOT IN ('satisfaction_survey', 'service') THEN 'service'
-                   WHEN want = 'newsletter' AND NOT ((em OR nl) AND NOT wd) THEN 'event_invitation'
-                   WHEN want = 'commercial' AND channel IN ('email', 'sms') AND prospect AND NOT (em AND NOT wd)
-                       THEN 'event_invitation'
-                   ELSE want END AS purpose FROM s3),
+                   WHEN want IN ('satisfaction_survey', 'service') OR channel NOT IN ('email', 'sms') THEN want
+                   WHEN wd THEN 'service'
+                   WHEN NOT needs_consent THEN want
+                   WHEN want = 'newsletter' AND (em OR nl) THEN want
+                   WHEN em THEN want
+                   ELSE 'service' END AS purpose FROM s3),
         s5 AS (SELECT *, CASE
+                   WHEN purpose NOT IN ('newsletter', 'commercial', 'event_invitation')
+                        OR channel NOT IN ('email', 'sms') OR NOT needs_consent THEN NULL
                    WHEN purpose = 'newsletter' THEN least(CASE WHEN em THEN p_consent_date(i, 1, c) END,
                                                          CASE WHEN nl THEN p_consent_date(i, 2, c) END)
-                   WHEN purpose = 'commercial' AND channel IN ('email', 'sms') AND prospect THEN p_consent_date(i, 1, c)
-                   END AS cover FROM s4),
+                   ELSE p_consent_date(i, 1, c) END AS cover FROM s4),
         s6 AS (SELECT *, greatest({a} - 540, c + 1, coalesce(cover + 1, c + 1)) AS lo FROM s5),
         s7 AS (SELECT *, lo + pick(j, 203, date_diff('day', lo, {a} - 1) + 1)::INTEGER AS d FROM s6)
         SELECT 'S' || lpad(j::VARCHAR, 8, '0') AS send_id, 'P' || lpad(i::VARCHAR, 7, '0') AS person_id,
@@ -112,7 +116,9 @@ def communications_sql(n: int, sends: int, as_of: date) -> str:
             CASE purpose WHEN 'newsletter' THEN 'NL-' || strftime(d, '%Y-%m')
                 WHEN 'commercial' THEN 'PROMO-' || strftime(d, '%Y') || '-' || lpad((1 + pick(j, 207, 12))::VARCHAR, 2, '0')
                 WHEN 'event_invitation' THEN 'EVT-' || strftime(d, '%Y') || '-' || (1 + pick(j, 207, 6))
-                WHEN 'satisfaction_survey' THEN 'SAT-' || strftime(d, '%Y') END AS campaign_id
+                WHEN 'satisfaction_survey' THEN 'SAT-' || strftime(d, '%Y') END AS campaign_id,
+            CASE WHEN NOT obj AND purpose <> 'service' AND u(j, 208) < 0.3 THEN 'true' ELSE 'false' END AS personalised,
+            'true' AS optout_link
         FROM s7"""
 
 

@@ -13,6 +13,7 @@ from . import timeutil as T
 from .identity import PERSON_COLUMNS, make_pool
 from .plan import Plan
 from .plant_consent import plant_consent_proof, plant_consent_sends, plant_objections
+from .plant_notices import plant_optout, plant_restrictions, plant_source_notices
 from .plant_quality import plant_logs, plant_table_quality
 from .plant_registers import plant_recipients, plant_ropa
 from .plant_retention import plant_customers, plant_former_customers, plant_prospects
@@ -41,7 +42,8 @@ SCALES = {
 def _plant_everything(plan: Plan, typed_logs: bool) -> None:
     for step in (plant_prospects, plant_customers, plant_former_customers, plant_consent_sends, plant_objections,
                  plant_consent_proof, plant_ropa, plant_recipients, plant_deadlines, plant_id_documents,
-                 plant_request_outcomes, plant_breaches, plant_payments, plant_table_quality):
+                 plant_request_outcomes, plant_breaches, plant_payments, plant_optout, plant_source_notices,
+                 plant_restrictions, plant_table_quality):
         step(plan)
     plant_logs(plan, typed=typed_logs)
 

@@ -38,6 +38,11 @@ def install(con, seed: int, as_of: date) -> None:
         f"p_contact(i, kind, e, c) AS CASE WHEN kind = 'old_prospect' THEN {a} - (5 + pick(i, 6, 1000))::INTEGER "
         "WHEN u(i, 7) < 0.5 THEN NULL WHEN kind IN ('ended', 'archived') THEN e - pick(i, 6, 100)::INTEGER "
         f"ELSE greatest(c, {a} - (5 + pick(i, 6, 300))::INTEGER) END",
+        # where the details came from (catalogue 1.1: a third party rules out the soft opt-in)
+        "p_source(i, kind) AS CASE WHEN kind IN ('prospect', 'old_prospect') "
+        "THEN list_extract(['website', 'website', 'trade_fair', 'database_rental', 'partner', 'distributor'], 1 + pick(i, 30, 6)) "
+        "ELSE list_extract(['distributor', 'distributor', 'website', 'trade_fair', 'subsidiary', 'partner'], 1 + pick(i, 30, 6)) END",
+        "p_third(i, kind) AS p_source(i, kind) IN ('distributor', 'subsidiary', 'partner', 'database_rental', 'employer')",
         # consent profile (archived customers and prospects alike)
         "p_em(i) AS u(i, 10) < CASE WHEN p_cust(i) THEN 0.35 ELSE 0.55 END",
         "p_nl(i) AS u(i, 11) < 0.45",

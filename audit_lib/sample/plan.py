@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from . import timeutil as T
 from .tables import COLUMNS
 
+THIRD_PARTY = ("distributor", "subsidiary", "partner", "database_rental", "employer")  # the shipped policy's
+
 
 @dataclass(frozen=True)
 class RowRef:
@@ -54,6 +56,8 @@ class Plan:
         row = {"person_id": self.new_id("P9", 6, 1), "subject_type": subject_type,
                "source": "website", "archived": "false", "legal_hold": "false", **ident}
         row.update(cols)
+        if str(row.get("source") or "").strip().lower() in THIRD_PARTY and "art14_notice_at" not in cols:
+            row["art14_notice_at"] = row.get("collected_at")  # told on arrival (Art. 14(3)) unless planted
         return self.add("persons", row, *findings)
 
     def consent(self, person: str, purpose: str, status: str, at: str, *findings: str, proof: str | None = "auto",
@@ -69,7 +73,7 @@ class Plan:
         sid = self.new_id("S9", 7, 1)
         row = {"send_id": sid, "person_id": person, "channel": channel, "purpose": purpose, "sent_at": at,
                "campaign_id": None if purpose in (None, "service") else f"{purpose.strip()[:3].upper()}-{at[:7]}",
-               **cols}
+               "personalised": "false", "optout_link": "true", **cols}
         return self.add("communications", row, *findings)
 
     # --- dates relative to as_of --------------------------------------------------------------

@@ -20,7 +20,8 @@ def plant_consent_sends(plan: Plan) -> None:
     plan.send(p, "email", "commercial", Z(L(plan.ago(60), 10)), "LB-SEND-NO-CONSENT")
     plan.send(p, "post", "commercial", OFF(L(plan.ago(59), 10)))
     plan.send(p, "phone", "commercial", OFF(L(plan.ago(58), 10)))
-    plan.send(p, "email", "event_invitation", Z(L(plan.ago(57), 10)))
+    plan.send(p, "email", "event_invitation", Z(L(plan.ago(57), 10)), "LB-SEND-NO-CONSENT")  # advertising
+    plan.send(p, "post", "event_invitation", Z(L(plan.ago(57), 11)))
     plan.send(p, "email", "satisfaction_survey", Z(L(plan.ago(56), 10)))
     plan.send(p, " SMS ", "Newsletter", Z(L(plan.ago(55), 10)), "LB-SEND-NO-CONSENT")  # odd case, valid
 
@@ -59,10 +60,35 @@ def plant_consent_sends(plan: Plan) -> None:
     plan.consent(p, "email_marketing", "granted", Z(L(plan.ago(99), 10)))
     plan.send(p, "email", "commercial", Z(L(plan.ago(50), 10)))
 
+    # details from a distributor: no soft opt-in, the customer needs consent as a prospect does
     c = plan.person("customer", collected_at=plan.ago(2000).isoformat(), source="distributor")["person_id"]
-    plan.send(c, "email", "commercial", Z(L(plan.ago(40), 10)))  # soft opt-in
+    plan.send(c, "email", "commercial", Z(L(plan.ago(40), 10)), "LB-SEND-NO-CONSENT")
     plan.send(c, "email", "newsletter", Z(L(plan.ago(39), 10)), "LB-SEND-NO-CONSENT")
-    plan.send(c, "sms", "commercial", Z(L(plan.ago(38), 10)))
+    plan.send(c, "sms", "commercial", Z(L(plan.ago(38), 10)), "LB-SEND-NO-CONSENT")
+    plan.send(c, "post", "commercial", Z(L(plan.ago(37), 10)))
+    c = plan.person("customer", collected_at=plan.ago(2000).isoformat(), source=" Distributor ")["person_id"]
+    plan.consent(c, "email_marketing", "granted", Z(L(plan.ago(300), 10)))  # with consent: covered
+    plan.send(c, "email", "commercial", Z(L(plan.ago(40), 10)))
+    plan.send(c, "email", "event_invitation", Z(L(plan.ago(39), 10)))
+    # details obtained directly: soft opt-in, no event needed ...
+    c = plan.person("customer", collected_at=plan.ago(2000).isoformat(), source="website")["person_id"]
+    plan.send(c, "email", "commercial", Z(L(plan.ago(40), 10)))
+    plan.send(c, "email", "newsletter", Z(L(plan.ago(39), 10)))
+    # ... but an unsubscribe is honoured (latest event withdrawn, none granted)
+    c = plan.person("customer", collected_at=plan.ago(2000).isoformat(), source="trade_fair")["person_id"]
+    plan.consent(c, "email_marketing", "granted", Z(L(plan.ago(400), 10)))
+    u = L(plan.ago(100), 10)
+    plan.consent(c, "email_marketing", "withdrawn", Z(u), proof="UNSUB-0001")
+    plan.send(c, "email", "commercial", Z(u - SEC))
+    plan.send(c, "email", "commercial", Z(u), "LB-SEND-AFTER-WITHDRAWAL")
+    plan.send(c, "email", "event_invitation", Z(u + 5 * DAY), "LB-SEND-AFTER-WITHDRAWAL")
+    plan.send(c, "post", "commercial", Z(u + 6 * DAY))
+    # unsubscribed from the newsletter only: e-mail marketing still granted covers a newsletter
+    c = plan.person("customer", collected_at=plan.ago(2000).isoformat(), source="website")["person_id"]
+    plan.consent(c, "email_marketing", "granted", Z(L(plan.ago(400), 10)))
+    plan.consent(c, "newsletter", "granted", Z(L(plan.ago(400), 11)))
+    plan.consent(c, "newsletter", "withdrawn", Z(L(plan.ago(100), 10)), proof="UNSUB-0002")
+    plan.send(c, "email", "newsletter", Z(L(plan.ago(90), 10)))
     c = plan.person("customer", collected_at=plan.ago(2000).isoformat(),
                     relationship_end_at=plan.ago(2 * 365).isoformat())["person_id"]
     plan.send(c, "sms", "commercial", Z(L(plan.ago(30), 10)))  # ended 2 years ago: still soft opt-in
@@ -124,7 +150,7 @@ def plant_objections(plan: Plan) -> None:
     plan.send(p, "email", "event_invitation", OFF(L(plan.ago(140), 10)))
     plan.send(p, "post", "commercial", OFF(L(plan.ago(220), 10)))
 
-    row = plan.person("customer", collected_at=plan.ago(1500).isoformat(), source="distributor")
+    row = plan.person("customer", collected_at=plan.ago(1500).isoformat(), source="trade_fair")
     p = row["person_id"]
     objection("all_prospection", Z(L(plan.ago(100), 10)), email=row["email"].title())
     plan.send(p, "email", "event_invitation", Z(L(plan.ago(90), 10)), "LB-SEND-AFTER-OBJECTION")
@@ -137,10 +163,24 @@ def plant_objections(plan: Plan) -> None:
     plan.send(p, "phone", "commercial", Z(L(plan.ago(50), 10)), "LB-SEND-AFTER-OBJECTION")
     plan.send(p, "email", "newsletter", Z(L(plan.ago(40), 10)))
 
-    p = _prospect(plan, 700)  # profiling covers no channel
+    p = _prospect(plan, 700)  # profiling covers no channel, only personalised messages
     plan.consent(p, "email_marketing", "granted", Z(L(plan.ago(500), 10)))
-    objection("profiling", Z(L(plan.ago(100), 10)), person=p)
+    o = L(plan.ago(100), 10)
+    objection("profiling", Z(o), person=p)
     plan.send(p, "email", "commercial", Z(L(plan.ago(50), 10)))
+    plan.send(p, "email", "commercial", Z(o - SEC), personalised="true")
+    plan.send(p, "email", "commercial", Z(o), "LB-PROFILING-AFTER-OBJECTION", personalised="true")
+    plan.send(p, "email", "service", Z(o + 3 * DAY), "LB-PROFILING-AFTER-OBJECTION", personalised=" TRUE ")
+    plan.send(p, "post", "commercial", Z(o + 4 * DAY), personalised=None)  # empty is not true
+    row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # matched on e-mail
+    plan.consent(row["person_id"], "email_marketing", "granted", Z(L(plan.ago(500), 10)))
+    objection("profiling", Z(L(plan.ago(100), 10)), email=row["email"].upper())
+    plan.send(row["person_id"], "email", "newsletter", Z(L(plan.ago(60), 10)), "LB-PROFILING-AFTER-OBJECTION",
+              personalised="yes")
+    row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # an objection of another scope
+    plan.consent(row["person_id"], "email_marketing", "granted", Z(L(plan.ago(500), 10)))
+    objection("postal", Z(L(plan.ago(100), 10)), person=row["person_id"])
+    plan.send(row["person_id"], "email", "newsletter", Z(L(plan.ago(60), 10)), personalised="true")
 
 
 def plant_consent_proof(plan: Plan) -> None:

@@ -147,4 +147,8 @@ def plant_recipients(plan: Plan) -> None:
         ("RCP-130", "US Events Inc.", "commercial_partner", "US", "true", "scc_2004", None, None, None, 100, c),
         ("RCP-131", "Hanoi Electrical JSC", "distributor", "VN", None, "scc_2001", None, None, None, 100, c, "TR-INVALID-SCC"),
         ("RCP-132", "Haifa Electric Ltd", "distributor", "IL", None, "adequacy", None, None, None, 100, c),
+        # a derogation is no tool for a processor: a systematic, ongoing transfer (catalogue 1.1)
+        ("RCP-133", "Gulf Call Centre FZ-LLC", "processor", "AE", None, "derogation_49",
+         "Art. 49(1)(b): necessary for the performance of a contract requested by the data subject", 300, None, 100, c,
+         "TR-NO-SAFEGUARD"),
     ), planted=True)

@@ -32,7 +32,9 @@ def plant_prospects(plan: Plan) -> None:
     plan.consent(p["person_id"], "retention_renewal", "withdrawn", T.iso_z(T.local(plan.ago(300), 11)))
     p = plan.person("prospect", "RET-PROSPECT-3Y", collected_at=old)  # only a withdrawal: no clock
     plan.consent(p["person_id"], "retention_renewal", "withdrawn", T.iso_z(T.local(plan.ago(300), 15)))
-    plan.person("prospect", "RET-PROSPECT-3Y", collected_at=_ds(late - 200 * DAY), archived="true")
+    # archived complies with §4 ("verwijderd of gearchiveerd"); the same prospect not archived does not
+    plan.person("prospect", collected_at=_ds(late - 200 * DAY), archived="true")
+    plan.person("prospect", "RET-PROSPECT-3Y", collected_at=_ds(late - 200 * DAY), archived="false")
     plan.person("prospect", collected_at=_ds(plan.ago(6 * 365)), legal_hold="true")
     # a prospect's relationship_end_at is ignored (it would be an expired archive for a customer)
     plan.person("prospect", collected_at=_ds(plan.ago(300)), relationship_end_at=_ds(plan.ago(12 * 365)))
@@ -67,11 +69,14 @@ def plant_former_customers(plan: Plan) -> None:
     end = T.last_leap_day_before(T.add_years(plan.as_of, -3))
     dl = T.add_years(end, 3)
     p = plan.person("customer", collected_at=_ds(end - 2000 * DAY), relationship_end_at=_ds(end),
-                    archived="true", source="distributor")["person_id"]
+                    archived="true", source="trade_fair")["person_id"]
     plan.send(p, "email", "event_invitation", T.iso_z(T.local(dl, 23, 30)))  # UTC evening, still dl locally
-    plan.send(p, "email", "event_invitation", T.iso_z(T.local(dl + DAY, 0, 30)), "RET-FORMER-CUSTOMER-PROSPECTION")
+    # the day after, the former customer counts as a prospect: an invitation by e-mail needs consent
+    plan.send(p, "email", "event_invitation", T.iso_z(T.local(dl + DAY, 0, 30)), "RET-FORMER-CUSTOMER-PROSPECTION",
+              "LB-SEND-NO-CONSENT")
     plan.send(p, "email", "service", T.iso_z(T.local(dl + 30 * DAY, 10)))
-    plan.send(p, "post", "commercial", T.iso_offset(T.local(plan.ago(100), 9)), "RET-FORMER-CUSTOMER-PROSPECTION")
+    plan.send(p, "post", "commercial", T.iso_offset(T.local(max(plan.ago(100), dl + DAY), 9)),
+              "RET-FORMER-CUSTOMER-PROSPECTION")  # after the deadline whatever the period
     plan.send(p, "email", "satisfaction_survey", T.iso_offset(T.local(plan.ago(90), 9)))
     # deadline on the spring DST change: on it a customer (soft opt-in), the day after a prospect
     spring, _ = T.dst_days(plan.as_of.year - 1)
@@ -81,4 +86,16 @@ def plant_former_customers(plan: Plan) -> None:
     plan.send(p, "email", "commercial", T.iso_offset(T.local(spring, 23, 30)))
     plan.send(p, "email", "commercial", T.iso_z(T.local(spring + DAY, 0, 15)),
               "RET-FORMER-CUSTOMER-PROSPECTION", "LB-SEND-NO-CONSENT")
-    plan.send(p, "email", "newsletter", T.iso_z(T.local(spring - 10 * DAY, 8)), "LB-SEND-NO-CONSENT")
+    plan.send(p, "email", "newsletter", T.iso_z(T.local(spring - 10 * DAY, 8)))  # soft opt-in (catalogue 1.1)
+    # fresh email_marketing consent covers a send after the 3 years; a consent withdrawn before does not
+    end = plan.ago(5 * 365)
+    p = plan.person("customer", collected_at=_ds(end - 900 * DAY), relationship_end_at=_ds(end),
+                    archived="true", source="website")["person_id"]
+    plan.consent(p, "email_marketing", "granted", T.iso_z(T.local(plan.ago(200), 10)))
+    plan.send(p, "email", "commercial", T.iso_z(T.local(plan.ago(100), 10)))
+    p = plan.person("customer", collected_at=_ds(end - 900 * DAY), relationship_end_at=_ds(end),
+                    archived="true", source="website")["person_id"]
+    plan.consent(p, "email_marketing", "granted", T.iso_z(T.local(plan.ago(200), 10)))
+    plan.consent(p, "email_marketing", "withdrawn", T.iso_z(T.local(plan.ago(150), 10)), proof=None)
+    plan.send(p, "email", "commercial", T.iso_z(T.local(plan.ago(100), 10)), "RET-FORMER-CUSTOMER-PROSPECTION",
+              "LB-SEND-AFTER-WITHDRAWAL")

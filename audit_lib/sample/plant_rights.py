@@ -18,22 +18,56 @@ def _request(plan: Plan, person, typ, received, responded, *findings, outcome="g
     return plan.add("rights_requests", row, *findings)
 
 
+def _working(d: date) -> date:
+    """The day itself or the next that is no weekend day and no Belgian public holiday."""
+    import holidays  # noqa: PLC0415
+
+    off = holidays.country_holidays("BE", years=range(d.year, d.year + 2))
+    while d.weekday() >= 5 or d in off:
+        d += DAY
+    return d
+
+
+def _received_for(plan: Plan, deadline_ok) -> date:
+    """The latest receipt date, at least 40 days before as_of, whose 1-month deadline passes the test."""
+    r = plan.ago(60)
+    while not deadline_ok(T.add_months(r, 1)):
+        r -= DAY
+    return r
+
+
 def plant_deadlines(plan: Plan) -> None:
     p = plan.person("customer", collected_at=plan.ago(3000).isoformat(), source="distributor")["person_id"]
     y = plan.as_of.year if date(plan.as_of.year, 3, 31) < plan.as_of else plan.as_of.year - 1
     jan31 = L(date(y, 1, 31), 10)
     _request(plan, p, "access", OFF(jan31), OFF(L(date(y, 2, 28), 16)))  # 31 Jan + 1 month = 28 Feb
-    _request(plan, p, "access", OFF(jan31), OFF(L(date(y, 3, 1), 9)), "DSR-OVERDUE")
+    # in time when 28 Feb is a weekend day (the deadline moves to the next working day), else late
+    mar1 = date(y, 3, 1)
+    _request(plan, p, "access", OFF(jan31), OFF(L(mar1, 9)), *(() if _working(date(y, 2, 28)) >= mar1
+                                                                else ("DSR-OVERDUE",)))
+    # a deadline on a Saturday: answered on the Monday in time, on the Tuesday late
+    r = _received_for(plan, lambda d: d.weekday() == 5 and _working(d) == d + 2 * DAY)
+    monday = T.add_months(r, 1) + 2 * DAY
+    _request(plan, p, "access", OFF(L(r, 10)), OFF(L(monday, 16)))
+    _request(plan, p, "access", OFF(L(r, 11)), OFF(L(monday + DAY, 9)), "DSR-OVERDUE")
+    # a deadline on a Belgian public holiday (a weekday): the next working day is in time, the one after late
+    r = _received_for(plan, lambda d: d.weekday() < 5 and _working(d) != d)
+    nxt = _working(T.add_months(r, 1))
+    _request(plan, p, "rectification", OFF(L(r, 10)), OFF(L(nxt, 16)))
+    _request(plan, p, "rectification", OFF(L(r, 11)), OFF(L(_working(nxt + DAY), 9)), "DSR-OVERDUE")
     late, ok = plan.boundary(1)
+    while _working(T.add_months(late, 1)) >= plan.as_of:  # a deadline moved past a weekend is not yet late
+        late -= DAY
     _request(plan, p, "access", OFF(L(late, 10)), None, "DSR-OVERDUE", outcome="pending")
     _request(plan, p, "rectification", OFF(L(ok, 10)), None, outcome=None)  # open, on the deadline
     _request(plan, p, "access", Z(L(ok, 0, 30)), None, outcome="pending")  # UTC date is a day earlier
     r = L(plan.ago(140), 10)  # extension notified on the 1-month deadline: 3 months
     _request(plan, p, "portability", OFF(r), OFF(L(T.add_months(r.date(), 3), 11)), extended="true",
              extension_notified_at=OFF(L(T.add_months(r.date(), 1), 15)))
-    r = L(plan.ago(150), 10)  # extension notified one day late: still 1 month
-    _request(plan, p, "portability", OFF(r), OFF(L(T.add_months(r.date(), 1) + 10 * DAY, 11)), "DSR-OVERDUE",
-             extended="true", extension_notified_at=OFF(L(T.add_months(r.date(), 1) + DAY, 9)))
+    r = L(plan.ago(150), 10)  # extension notified one day late (after the moved deadline): still 1 month
+    first = _working(T.add_months(r.date(), 1))
+    _request(plan, p, "portability", OFF(r), OFF(L(first + 10 * DAY, 11)), "DSR-OVERDUE",
+             extended="true", extension_notified_at=OFF(L(first + DAY, 9)))
     r = L(plan.ago(130), 10)  # extended without a notification
     _request(plan, p, "access", OFF(r), OFF(L(T.add_months(r.date(), 1) + 5 * DAY, 11)), "DSR-OVERDUE",
              extended="yes")
@@ -43,6 +77,8 @@ def plant_deadlines(plan: Plan) -> None:
     # received 1 March 00:30 in Brussels (28/29 Feb in UTC), answered 1 April 01:30 (31 March in UTC)
     _request(plan, p, "rectification", Z(L(date(y, 3, 1), 0, 30)), Z(L(date(y, 4, 1), 1, 30)))
     late3, ok3 = plan.boundary(3)
+    while _working(T.add_months(late3, 3)) >= plan.as_of:
+        late3 -= DAY
     for received, findings in ((late3, ("DSR-OVERDUE",)), (ok3, ())):
         _request(plan, p, "access", OFF(L(received, 10)), None, *findings, outcome="pending", extended="true",
                  extension_notified_at=OFF(L(received + 7 * DAY, 10)))
@@ -81,8 +117,11 @@ def plant_request_outcomes(plan: Plan) -> None:
     _request(plan, "P8999990", "erasure", rec, resp)  # erased: the request stays as proof
     _request(plan, cust(legal_hold="true"), "erasure", rec, resp)
     _request(plan, cust(), "erasure", rec, resp, outcome="refused")
+    # an archived customer row is the legal archive (Art. 17(3)(b)); an archived prospect row is not
     _request(plan, cust(relationship_end_at=plan.ago(5 * 365).isoformat(), archived="true"), "erasure", rec, resp,
-             "DSR-ERASURE-NOT-DONE", outcome=" Granted ")
+             outcome=" Granted ")
+    archived_prospect = plan.person("prospect", collected_at=plan.ago(500).isoformat(), archived="true")
+    _request(plan, archived_prospect["person_id"], "erasure", rec, resp, "DSR-ERASURE-NOT-DONE")
 
     def prospect():
         return plan.person("prospect", collected_at=plan.ago(500).isoformat())
@@ -127,10 +166,11 @@ def _after(dt, delta):
 
 
 def plant_breaches(plan: Plan) -> None:
-    def breach(detected, risk, notified, *findings, subjects=None, reason=None):
+    def breach(detected, risk, notified, *findings, subjects=None, reason=None, exemption=None):
         plan.add("breaches", {"breach_id": plan.new_id("BR-P", 2, 1), "detected_at": OFF(detected), "risk": risk,
                               "notified_authority_at": None if notified is None else Z(notified),
-                              "subjects_notified_at": subjects, "delay_reason": reason}, *findings)
+                              "subjects_notified_at": subjects, "delay_reason": reason,
+                              "subjects_notice_exemption": exemption}, *findings)
 
     d = L(plan.ago(200), 10)
     breach(d, "risk", _after(d, H72))  # exactly 72 hours
@@ -153,6 +193,13 @@ def plant_breaches(plan: Plan) -> None:
     breach(d, "high_risk", _after(d, timedelta(hours=10)), "BR-SUBJECTS-NOT-INFORMED")
     breach(d, " High_Risk ", _after(d, timedelta(hours=10)), subjects=OFF(_after(d, timedelta(hours=30))))
     breach(L(plan.ago(400), 10), "high_risk", None, "BR-LATE-NOTIFICATION", "BR-SUBJECTS-NOT-INFORMED")
+    # a reason excuses a late notification, never a missing one (catalogue 1.1)
+    d = L(plan.ago(90), 10)
+    breach(d, "risk", None, "BR-LATE-NOTIFICATION", reason="Waiting for the processor's forensic report")
+    breach(d, "risk", _after(d, timedelta(hours=80)), reason="Waiting for the processor's forensic report")
+    # an Art. 34(3) exception exempts informing the people affected
+    breach(d, "high_risk", _after(d, timedelta(hours=20)), exemption="encrypted")
+    breach(d, "high_risk", _after(d, timedelta(hours=20)), exemption=" Public_Communication ")
 
 
 def plant_payments(plan: Plan) -> None:
@@ -167,15 +214,18 @@ def plant_payments(plan: Plan) -> None:
 
     late13, ok13 = plan.boundary(13)
     late15, ok15 = plan.boundary(15)
-    pay(OFF(L(late13, 12)), "RET-CARD-DATA")
-    pay(OFF(L(ok13, 9)))
-    pay(Z(L(ok13, 0, 30)))  # the UTC date is still `late13`
-    pay(OFF(L(ok15, 10)), deferred="true")
-    pay(OFF(L(late15, 10)), "RET-CARD-DATA", deferred="true")
-    pay(Z(L(plan.ago(600), 10)), "RET-CARD-DATA", method="transfer")  # whatever the method
+    full = "4970101234561234"  # a full number: card data kept, and unmasked
+    pay(OFF(L(late13, 12)), "RET-CARD-DATA", "SEC-PAN-UNMASKED", card=full)
+    pay(OFF(L(late13, 12)))  # truncated: not card data kept for disputes (catalogue 1.1)
+    pay(OFF(L(ok13, 9)), "SEC-PAN-UNMASKED", card=full)
+    pay(Z(L(ok13, 0, 30)), "SEC-PAN-UNMASKED", card=full)  # the UTC date is still `late13`
+    pay(OFF(L(ok15, 10)), "SEC-PAN-UNMASKED", deferred="true", card=full)
+    pay(OFF(L(late15, 10)), "RET-CARD-DATA", "SEC-PAN-UNMASKED", deferred="true", card=full)
+    pay(Z(L(plan.ago(600), 10)), "RET-CARD-DATA", "SEC-PAN-UNMASKED", method="transfer", card=full)  # any method
+    pay(Z(L(plan.ago(600), 11)), method="transfer")  # truncated
     pay(Z(L(plan.ago(700), 10)), card=None)
-    pay(Z(L(plan.ago(800), 10)), person=held)
-    pay(Z(L(plan.ago(500), 10)), "RET-CARD-DATA", person=None)
+    pay(Z(L(plan.ago(800), 10)), "SEC-PAN-UNMASKED", person=held, card=full)
+    pay(Z(L(plan.ago(500), 10)), "RET-CARD-DATA", "SEC-PAN-UNMASKED", person=None, card=full)
     recent = Z(L(plan.ago(30), 10))
     pay(recent, "SEC-CVV-STORED", cvv="123")
     pay(recent, "SEC-CVV-STORED", cvv="042")

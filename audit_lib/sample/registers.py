@@ -39,7 +39,9 @@ def rights_requests(con, n_persons: int, as_of, seed: int) -> list[dict]:
         else:
             typ = rng.choice(("access", "access", "access", "rectification", "rectification", "portability",
                               "restriction"))
-            plan.append((typ, general[k % len(general)], rng.choice(("granted", "granted", "partially_granted"))))
+            # a restriction comes from someone who gets no prospection (an objector): it is honoured
+            who = objectors[k % len(objectors)] if typ == "restriction" and objectors else general[k % len(general)]
+            plan.append((typ, who, rng.choice(("granted", "granted", "partially_granted"))))
     rows = []
     for k, (typ, person, outcome) in enumerate(plan, start=1):
         open_ = k % 15 == 0

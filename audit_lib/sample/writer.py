@@ -51,7 +51,7 @@ def write_log_plants(con, folder: Path, month: str, rows: list[dict], typed: boo
         path = folder / f"{month}.csv"
         append_rows(path, "connection_logs", rows, header=not path.exists())
         return
-    import pyarrow as pa
+    import pyarrow as pa  # noqa: PLC0415 - only the typed (Parquet) sample needs it
     tbl = pa.table({c: [r.get(c) for r in rows] for c in COLUMNS["connection_logs"]},
                    schema=pa.schema([("ts", pa.timestamp("us", tz="UTC"))] +
                                     [(c, pa.string()) for c in COLUMNS["connection_logs"][1:]]))

@@ -1,13 +1,16 @@
 -- name: consent_at_send
 -- Shared by LB-SEND-NO-CONSENT and LB-SEND-AFTER-WITHDRAWAL (computed once per run): one row per
--- message that needs consent, with whether a latest consent event at send time covers it.
--- Consent state at send time, set-wise: which consent purposes a message needs comes from
--- policy_consent_rules (message purpose x channel x subject type); a customer whose relationship ended
--- more than $prospect_years years before the date of sent_at is judged as a prospect. For each needed
--- purpose the latest event at or before sent_at is found by an ASOF join on the events collapsed per
--- instant (withdrawn wins at the same instant). Covered when one latest event is granted; otherwise
--- LB-SEND-AFTER-WITHDRAWAL when one is withdrawn, else LB-SEND-NO-CONSENT. A message to a person_id
--- not in persons is not judged here (subject type unknown; DQ-ORPHAN-REFERENCE reports it).
+-- message some consent rule names, with whether it is covered at send time (catalogue 1.1).
+-- Which consent purposes a message needs comes from policy_consent_rules (message purpose x channel).
+-- A customer rests on the soft opt-in (policy_soft_opt_in) only when the relationship is active or ended
+-- no more than $prospect_years years before the date of sent_at AND the details were obtained directly
+-- (source empty or not in policy_third_party_sources); any other person is judged as a prospect.
+-- For each needed purpose the latest event at or before sent_at is found by an ASOF join on the events
+-- collapsed per instant (withdrawn wins at the same instant). A prospect is covered when one latest
+-- event is granted; a soft-opt-in customer is covered unless one latest event is withdrawn and none is
+-- granted (an opt-out is honoured). Not covered: LB-SEND-AFTER-WITHDRAWAL when one is withdrawn, else
+-- LB-SEND-NO-CONSENT. A message to a person_id not in persons is not judged here (subject type unknown;
+-- DQ-ORPHAN-REFERENCE reports it).
 WITH candidate AS (
     -- only messages some consent rule names (purpose x channel) can need consent
     SELECT c.send_id, c.person_id, c.channel, c.purpose, c.sent_at
@@ -20,12 +23,19 @@ judged AS (
            CASE WHEN p.subject_type = 'customer'
                      AND (p.relationship_end_at IS NULL
                           OR local_date(c.sent_at) <= add_years(p.relationship_end_at, $prospect_years))
+                     AND NOT third_party
+                     AND EXISTS (SELECT 1 FROM policy_soft_opt_in)
                 THEN 'customer' ELSE 'prospect' END AS judged_as,
-           min(CASE WHEN p.subject_type = 'customer' THEN
-                   ' (customer, relationship ended ' || strftime(p.relationship_end_at, '%Y-%m-%d')
-                   || ', more than ' || $prospect_years || ' years before)' END) AS why
+           min(CASE WHEN p.subject_type = 'customer' AND third_party THEN
+                        ' (customer whose details came from ' || lower(trim(p.source)) || ': no soft opt-in)'
+                    WHEN p.subject_type = 'customer' AND p.relationship_end_at IS NOT NULL THEN
+                        ' (customer, relationship ended ' || strftime(p.relationship_end_at, '%Y-%m-%d')
+                        || ', more than ' || $prospect_years || ' years before)'
+                    WHEN p.subject_type = 'customer' THEN ' (customer, no soft opt-in in the policy)' END) AS why
     FROM candidate c
-    JOIN persons p ON p.person_id = c.person_id
+    JOIN (SELECT *, coalesce(lower(trim(source)) IN (SELECT lower(trim(source)) FROM policy_third_party_sources),
+                             false) AS third_party
+          FROM persons) p ON p.person_id = c.person_id
     GROUP BY ALL
 ),
 needs AS (
@@ -48,7 +58,7 @@ latest AS (
 ),
 verdict AS (
     SELECT send_id, person_id, channel, purpose, sent_at, judged_as, why,
-           coalesce(bool_or(status = 'granted'), false) AS covered,
+           coalesce(bool_or(status = 'granted'), false) AS granted,
            coalesce(bool_or(status = 'withdrawn'), false) AS withdrawn,
            string_agg(consent_purpose || ' '
                       || coalesce(status || ' ' || strftime(recorded_at, '%Y-%m-%d %H:%M:%S'), 'none'),
@@ -57,7 +67,8 @@ verdict AS (
     GROUP BY send_id, person_id, channel, purpose, sent_at, judged_as, why
 )
 SELECT *,
+       granted OR (judged_as = 'customer' AND NOT withdrawn) AS covered,
        purpose || ' by ' || channel || ' sent ' || strftime(sent_at, '%Y-%m-%d %H:%M:%S')
-           || ' to ' || judged_as || CASE WHEN judged_as = 'prospect' THEN coalesce(why, '') ELSE '' END
+           || ' to ' || CASE WHEN judged_as = 'customer' THEN 'customer (soft opt-in)' ELSE 'prospect' || coalesce(why, '') END
            || '; latest consent at send: ' || states AS observed
 FROM verdict

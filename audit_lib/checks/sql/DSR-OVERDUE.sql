@@ -1,25 +1,13 @@
 -- name: DSR-OVERDUE
--- Art. 12(3): one month from receipt; the extension only counts when the person was told of it
--- within that first month. The extended deadline is counted from receipt (not from the first deadline),
--- so a request received on the 31st gets the month-end of the third month.
-WITH r AS (
-    SELECT request_id, person_id, extended,
-           local_date(received_at) AS received,
-           local_date(extension_notified_at) AS ext_notified,
-           local_date(responded_at) AS responded,
-           add_months(local_date(received_at), $dsr_response_months) AS first_deadline
-    FROM rights_requests
-), d AS (
-    SELECT *,
-           coalesce(extended AND ext_notified <= first_deadline, false) AS extension_valid,
-           CASE WHEN coalesce(extended AND ext_notified <= first_deadline, false)
-                THEN add_months(received, $dsr_response_months + $dsr_extension_months)
-                ELSE first_deadline END AS deadline
-    FROM r
-)
+-- The deadline (weekends and public holidays moved to the next working day) is the shared relation
+-- dsr_deadline (checks/shared/dsr_deadline.sql), which the rights view reads too.
 SELECT request_id AS record_id,
        person_id,
-       format('received {}; deadline {}{}; {}', received, deadline,
+       format('received {}; deadline {}{}{}; {}', received, deadline,
+              CASE WHEN deadline <> nominal_deadline
+                   THEN format(' (moved from {}, {})', nominal_deadline,
+                               CASE WHEN isodow(nominal_deadline) >= 6 THEN 'a weekend' ELSE 'a public holiday' END)
+                   ELSE '' END,
               CASE WHEN extension_valid THEN ' (extended)'
                    WHEN extended AND ext_notified IS NOT NULL THEN format(' (extension notified {}, too late)', ext_notified)
                    WHEN extended THEN ' (extension never notified)'
@@ -28,6 +16,5 @@ SELECT request_id AS record_id,
                    THEN format('responded {} ({} day(s) late)', responded, date_diff('day', deadline, responded))
                    ELSE format('still open at {} ({} day(s) past the deadline)', $as_of, date_diff('day', deadline, $as_of)) END
        ) AS observed
-FROM d
-WHERE (responded IS NOT NULL AND responded > deadline)
-   OR (responded IS NULL AND $as_of > deadline)
+FROM dsr_deadline
+WHERE overdue

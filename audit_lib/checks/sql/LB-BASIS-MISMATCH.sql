@@ -1,11 +1,7 @@
 -- name: LB-BASIS-MISMATCH
 -- Only a valid basis on a declared purpose can mismatch: an unknown basis is LB-NO-BASIS, an unknown
 -- purpose LB-PURPOSE-UNDECLARED.
-WITH art6(basis) AS (
-    VALUES ('consent'), ('contract'), ('pre_contractual'), ('legal_obligation'),
-           ('vital_interests'), ('public_task'), ('legitimate_interests')
-),
-declared AS (
+WITH declared AS (
     SELECT purpose_id, string_agg(basis, ', ' ORDER BY basis) AS bases
     FROM policy_purposes
     GROUP BY purpose_id
@@ -19,5 +15,5 @@ SELECT a.activity_id AS record_id,
            || '; the policy declares ' || d.bases AS observed
 FROM activity a
 JOIN declared d ON d.purpose_id = a.purpose_id
-WHERE a.basis IN (SELECT basis FROM art6)
+WHERE a.basis IN (SELECT basis FROM ref_art6_bases)
   AND NOT EXISTS (SELECT 1 FROM policy_purposes pp WHERE pp.purpose_id = a.purpose_id AND pp.basis = a.basis)

@@ -1,25 +1,14 @@
 -- name: LB-SEND-AFTER-OBJECTION
 -- Objections apply to prospection whatever the basis. An objection matches on person_id, or on the
--- e-mail of the message's person (persons_all: any row with that key, trimmed, case-insensitive), so a
--- message to a person_id not in persons is still judged on person_id. The channels a scope covers come
+-- e-mail of the message's person: the shared relation objection_match. The channels a scope covers come
 -- from policy_objection_scopes. Set-wise: objections become (person, channel, earliest registered_at).
-WITH objector AS (
-    SELECT objection_id, person_id, scope, registered_at, 'person_id' AS matched_on
-    FROM objections
-    WHERE person_id IS NOT NULL
-    UNION ALL
-    SELECT o.objection_id, p.person_id, o.scope, o.registered_at, 'e-mail' AS matched_on
-    FROM objections o
-    JOIN persons_all p ON norm_email(p.email) = norm_email(o.email)
-    WHERE p.person_id IS NOT NULL
-),
-blocked AS (
+WITH blocked AS (
     SELECT b.person_id, s.channel,
            min(b.registered_at) AS first_registered_at,
            arg_min(b.objection_id || ' (scope ' || b.scope || ', registered '
                    || strftime(b.registered_at, '%Y-%m-%d %H:%M:%S') || ', matched on ' || b.matched_on || ')',
                    struct_pack(t := b.registered_at, id := b.objection_id)) AS first_objection
-    FROM objector b
+    FROM objection_match b
     JOIN policy_objection_scopes s ON s.scope = b.scope
     GROUP BY b.person_id, s.channel
 )

@@ -1,7 +1,4 @@
 -- name: RET-CUSTOMER-NOT-ARCHIVED
-WITH held AS (
-    SELECT DISTINCT person_id FROM persons_all WHERE legal_hold AND person_id IS NOT NULL
-)
 SELECT person_id AS record_id,
        person_id,
        'relationship_end_at ' || strftime(relationship_end_at, '%Y-%m-%d') || '; archived false; deadline '
@@ -12,5 +9,5 @@ FROM persons
 WHERE subject_type = 'customer'
   AND relationship_end_at IS NOT NULL
   AND NOT archived
-  AND person_id NOT IN (SELECT person_id FROM held)
+  AND person_id NOT IN (SELECT person_id FROM held_persons)
   AND $as_of > add_years(relationship_end_at, $active_after_end_years)

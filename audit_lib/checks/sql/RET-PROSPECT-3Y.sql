@@ -1,10 +1,8 @@
 -- name: RET-PROSPECT-3Y
 -- A prospect's clock restarts on collection, on a contact the person initiated, and on a granted
 -- retention_renewal (its local date; a later withdrawal does not undo the renewal that happened).
-WITH held AS (
-    SELECT DISTINCT person_id FROM persons_all WHERE legal_hold AND person_id IS NOT NULL
-),
-renewal AS (
+-- An archived prospect complies with §4 ("verwijderd of gearchiveerd") and is never a finding.
+WITH renewal AS (
     SELECT person_id, max(local_date(recorded_at)) AS renewed_on
     FROM consents
     WHERE purpose = 'retention_renewal' AND status = 'granted'
@@ -16,7 +14,8 @@ clocked AS (
     FROM persons p
     LEFT JOIN renewal r USING (person_id)
     WHERE p.subject_type = 'prospect'
-      AND p.person_id NOT IN (SELECT person_id FROM held)
+      AND NOT coalesce(p.archived, false)
+      AND p.person_id NOT IN (SELECT person_id FROM held_persons)
 )
 SELECT person_id AS record_id,
        person_id,

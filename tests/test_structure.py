@@ -1,0 +1,61 @@
+"""The library's shape: no import cycle between its modules, no check special-cased by id in code."""
+from __future__ import annotations
+
+import ast
+import re
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "audit_lib"
+
+
+def _module(path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path) -> set[str]:
+    """The audit_lib modules a file imports, lazily inside a function too (a lazy import hides a cycle)."""
+    module, found = _module(path), set()
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            if base.startswith("audit_lib"):  # `from . import cache` imports the module, not the package
+                subs = {f"{base}.{a.name}" for a in node.names}
+                modules = {m for m in subs if (ROOT / (m.replace(".", "/") + ".py")).exists()}
+                found |= modules or {base}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("audit_lib")}
+    return found
+
+
+def test_no_import_cycle_between_library_modules():
+    paths = {_module(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: {i for i in _imports(p) if i in paths and i != m} for m, p in paths.items()}
+    state: dict[str, int] = {}
+
+    def visit(m: str, trail: list[str]) -> None:
+        state[m] = 1
+        for n in sorted(graph[m]):
+            if state.get(n) == 1:
+                raise AssertionError("import cycle: " + " -> ".join([*trail[trail.index(n):], n]))
+            if n not in state:
+                visit(n, [*trail, n])
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m, [m])
+
+
+def test_the_cache_module_does_not_import_the_extract_or_the_manifest():
+    assert not {"audit_lib.extract", "audit_lib.manifest"} & _imports(PACKAGE / "cache.py")
+
+
+def test_no_check_id_is_special_cased_in_the_runner():
+    text = (PACKAGE / "run.py").read_text(encoding="utf-8")
+    assert not re.search(r"[\"'](RET|LB|TR|DSR|BR|SEC|DQ)-[A-Z0-9-]+[\"']", text)
