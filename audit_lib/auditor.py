@@ -24,9 +24,9 @@ import pandas as pd
 from .contract import load_contract
 from .errors import AuditError
 from .htmlsafe import escape
-from .intake.profiles import _ident as ident  # the project's one identifier-quoting helper
 from .nb import Run, citation, open_run
 from .run import check_by_id, run_checks
+from .sqlident import ident  # the project's one identifier-quoting helper
 
 RENAMED = {"_file": "source_file", "_row": "source_row"}
 _PARAM = re.compile(r"\{(\w+)\}")

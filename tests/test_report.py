@@ -305,3 +305,14 @@ def test_no_notebooks_is_a_one_line_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(report.ReportError, match="no notebooks matching"):
         report.render_period(tmp_path, dt.date(2026, 10, 31), None, tmp_path / "out", notebooks_dir=tmp_path / "empty")
+
+
+def test_light_sections_come_from_the_policy_file():
+    """A policy titled or numbered differently changes the lights with no code change."""
+    policy = load_policy()
+    sections = [s.model_copy(update={"title": "Bewaring"}) if s.policy_ref == "§4" else s
+                for s in policy.sections if s.policy_ref != "§10"]
+    lights = summary.light_sections(policy.model_copy(update={"sections": sections}))
+    assert lights["§4"] == "Bewaring"
+    assert "§10" not in lights and "§1" not in lights  # a section no check cites gets no light
+    assert list(summary.light_sections()) == ["§3.1", "§3.2", "§4", "§5", "§6", "§7", "§9", "§9.4", "§10"]

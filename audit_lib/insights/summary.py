@@ -20,19 +20,10 @@ from ..checks import load_areas, load_checks
 from ..dates import period_of
 from ..htmlsafe import escape as _e
 from ..nb import Run, citation, resolve, table
+from ..policy import Policy, load_policy
 from ..run import AREA_ORDER, SEVERITY_ORDER
 
 # The policy sections management follows, in the policy's order, with a plain-language name.
-SECTIONS = {
-    "§3.1": "Purposes and lawful basis",
-    "§4": "How long data is kept",
-    "§5": "Who receives personal data",
-    "§7": "Transfers outside the EU",
-    "§9": "Rights of the people concerned, and data breaches",
-    "§10": "Identity checks when people contact us",
-}
-# Clauses some checks cite beyond those six; shown after them so no finding is left without a light.
-OTHER_SECTIONS = {"§3.2": "Categories of personal data (payment data)", "§6": "Security and quality of the records"}
 AREA_NAMES = {a.id: a.title for a in load_areas()}  # checks/areas.yaml
 LIGHT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "grey": "#9e9e9e"}
 # One colour scheme for severity in every chart and light (data quality grey-blue, apart from the severities).
@@ -46,16 +37,25 @@ PERIOD = re.compile(r"^\d{4}-\d{2}$")
 _REF = re.compile(r"§\s*(\d+(?:\.\d+)*)")
 
 
-def sections_of(policy_ref: str) -> list[str]:
-    """The summary sections a check's ``policy_ref`` falls under (``§9.7`` -> ``§9``; ``§3.2`` stays)."""
-    known = [*SECTIONS, *OTHER_SECTIONS]
+def sections_of(policy_ref: str, policy: Policy | None = None) -> list[str]:
+    """The policy sections (the policy file's ``sections``) a check's ``policy_ref`` falls under: the most
+    specific one listed (``§9.7`` -> ``§9`` when §9.7 is not a section of its own; ``§3.2`` stays)."""
+    known = [s.policy_ref for s in (policy or load_policy()).sections]
     out = []
     for number in _REF.findall(policy_ref or ""):
         ref = f"§{number}"
-        match = next((s for s in known if ref == s or (ref.startswith(s + "."))), None)
+        match = max((s for s in known if ref == s or ref.startswith(s + ".")), key=len, default=None)
         if match and match not in out:
             out.append(match)
     return out
+
+
+def light_sections(policy: Policy | None = None) -> dict[str, str]:
+    """Section number -> title for the traffic lights: the policy's own sections that a declared check
+    cites, in the policy's order (a policy numbered differently needs no code change)."""
+    policy = policy or load_policy()
+    cited = {s for c in load_checks() for s in sections_of(c.policy_ref, policy)}
+    return {s.policy_ref: s.title for s in policy.sections if s.policy_ref in cited}
 
 
 def _light(high: int, other: int, ran: int) -> str:
@@ -73,13 +73,11 @@ def traffic_lights(run: Run, by: str = "section") -> pd.DataFrame:
     """
     findings = open_findings(run)
     rows = []
-    groups = ({**SECTIONS, **OTHER_SECTIONS} if by == "section" else AREA_NAMES)
+    groups = light_sections(run.policy) if by == "section" else AREA_NAMES
     for key, name in groups.items():
         checks = [c for c in load_checks()
-                  if (key in sections_of(c.policy_ref) if by == "section" else c.area == key)]
+                  if (key in sections_of(c.policy_ref, run.policy) if by == "section" else c.area == key)]
         ids = [c.id for c in checks]
-        if by == "section" and key in OTHER_SECTIONS and not ids:
-            continue
         ran = [i for i in ids if run.status(i) == "ran"]
         sub = findings[findings["check_id"].isin(ran)]
         sev = {s: int((sub["severity"] == s).sum()) for s in SEVERITY_ORDER}
