@@ -107,7 +107,7 @@ def summary_lines(results: Results, manifest: dict) -> list[str]:
     return lines
 
 
-OUTPUT_NAMES = {"findings.csv", "findings.parquet", "findings.xlsx", "manifest.json"}
+OUTPUT_NAMES = {"findings.csv", "findings.parquet", "findings.xlsx", "manifest.json", "triage_template.csv"}
 
 
 def usable_out(out: Path) -> Path:

@@ -164,17 +164,11 @@ def check_box(run: Run, check_id: str) -> str:
     )
 
 
-# Checks whose own policy entry quotes a sentence about something else: the sentence the rule does come
-# from. BR-LATE-NOTIFICATION is about the authority; its entry (breach_notification_hours) quotes the
-# sentence about informing the people concerned (BR-SUBJECTS-NOT-INFORMED's). The policy names the
-# authority only as a recipient in case of a breach (§5); the 72 hours are the law's (the entry's note).
-CITED_INSTEAD = {"BR-LATE-NOTIFICATION": ("authority", "§5")}
-
-
 def citation(policy: Policy, check) -> dict[str, str]:
     """The policy sentence a check's rule comes from, its section, and the policy file's note (where the
-    policy is silent and the rule is the law's)."""
-    entry, ref = CITED_INSTEAD.get(check.id, (check.policy, check.policy_ref))
+    policy is silent and the rule is the law's). A declaration's ``cite`` names another entry to quote."""
+    entry = check.cite or check.policy
+    ref = policy.ref_for(check.cite) if check.cite else check.policy_ref
     quote = policy.quote_for(entry) if entry else ""
     param = policy.parameters.get(check.policy) if check.policy else None
     return {"quote": quote or "", "ref": ref or "", "note": (getattr(param, "note", None) or "")}

@@ -219,6 +219,13 @@ class Policy(_Model):
 
     def quote_for(self, ref: str) -> str:
         """The Dutch quote of a parameter, purpose, category or section ('consent_rules', ...)."""
+        return self._entry(ref).quote
+
+    def ref_for(self, ref: str) -> str:
+        """The section (``§5``) of a parameter, purpose, category or commitment."""
+        return self._entry(ref).policy_ref
+
+    def _entry(self, ref: str):
         entries = {**{e.id: e for e in (*self.purposes, *self.data_categories, *self.recipient_categories,
                                           *self.commitments)},
                    **self.parameters, "policy": self.policy, "time_zone": self.time_zone_entry,
@@ -227,7 +234,7 @@ class Policy(_Model):
                    "third_party_sources": self.third_party_sources, "holiday_calendar": self.holiday_calendar}
         if ref not in entries:
             raise PolicyError(f"{self.path.name}: no entry {ref!r} to quote (not a parameter, purpose or section)")
-        return entries[ref].quote
+        return entries[ref]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The policy as small string tables for DuckDB (lists exploded, one row per pair)."""

@@ -29,19 +29,19 @@ def finding(audit, check_id: str, record_id: str):
 
 
 def test_rows_of_a_record_level_finding(audit):
-    rows = audit.rows(finding(audit, "DSR-OVERDUE", "RQ90002"))
-    assert rows["request_id"].tolist() == ["RQ90002"]
+    rows = audit.rows(finding(audit, "DSR-OVERDUE", "RQ90004"))
+    assert rows["request_id"].tolist() == ["RQ90004"]
     assert [Path(p).name for p in rows["source_file"]] == ["rights_requests.csv"] and rows["source_row"].iloc[0] >= 1
 
 
 def test_explain_a_record_level_finding(audit):
-    e = audit.explain(finding(audit, "DSR-OVERDUE", "RQ90002")["finding_id"])
-    assert e.finding["record_id"] == "RQ90002" and e.title.startswith("A rights request was answered late")
+    e = audit.explain(finding(audit, "DSR-OVERDUE", "RQ90004")["finding_id"])
+    assert e.finding["record_id"] == "RQ90004" and e.title.startswith("A rights request was answered late")
     assert e.quote.startswith("Wij zullen u de gevraagde informatie") and e.policy_ref == "§9.1"
     assert e.clock["as of"] == "2026-10-31" and e.clock["time zone"] == "Europe/Brussels"
     assert e.clock["end of the as-of day"] == "2026-11-01T00:00:00+01:00"
-    assert e.clock["dsr_response_months"] == 1 and e.clock["received_at"].startswith("2026-01-31")
-    assert "RQ90002" in e._repr_html_()
+    assert e.clock["dsr_response_months"] == 1 and e.clock["received_at"].startswith("2026-08-26")
+    assert "RQ90004" in e._repr_html_()
 
 
 def test_rows_of_a_connection_log_month(audit):

@@ -14,6 +14,7 @@ HERE = Path(__file__).parent
 AREAS_FILE = "areas.yaml"
 SEVERITIES = ("high", "medium", "low")
 FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated",
+          "cite",
           "groups", "columns"}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -37,6 +38,7 @@ class Check:
     params: tuple[str, ...] = field(default=())
     groups: tuple[str, ...] = field(default=())  # views that show several checks together ("payment_data")
     columns: tuple[str, ...] = field(default=())  # "table.column" the check cannot do without
+    cite: str = ""  # the policy entry whose sentence is shown, when it is not ``policy``'s
 
     def rule_text(self, values: dict[str, object]) -> str:
         """The rule with its policy parameters filled in (``{prospect_years}`` -> 3)."""
@@ -157,6 +159,7 @@ def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
         params=tuple(dict.fromkeys(PARAM.findall(_strip_comments(sql)))),
         groups=tuple(str(g) for g in entry.get("groups") or ()),
         columns=columns,
+        cite=str(entry.get("cite") or ""),
     )
 
 
