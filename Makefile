@@ -24,6 +24,7 @@ check: $(BIN)/.installed
 test: $(BIN)/.installed
 	bash scripts/install_browser.sh
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 clean:

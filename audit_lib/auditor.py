@@ -11,6 +11,7 @@ dates, draw a seeded sample.
 Rows come from the loaded extract with their source file and row number; personal-data columns of the
 data contract are left out unless ``personal=True`` is asked for explicitly.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,12 +54,17 @@ class Explanation:
     def _repr_html_(self) -> str:  # JupyterLab shows this when the explanation is a cell's last value
         clock = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in self.clock.items())
         note = f"<p><b>Policy note:</b> {escape(self.policy_note)}</p>" if self.policy_note else ""
-        quote = (f"<blockquote lang='nl'>“{escape(self.quote)}” <cite>{escape(self.policy_ref)}</cite></blockquote>"
-                 if self.quote else "")
-        return (f"<h3>{escape(self.title)} <small>{escape(self.finding['check_id'])} · "
-                f"{escape(self.finding['record_id'])}</small></h3><p>{escape(self.finding['observed'])}</p>{quote}{note}"
-                f"<p><b>Rule:</b> {escape(self.rule)}<br><b>Law:</b> {escape(self.law)}</p><dl>{clock}</dl>"
-                + self.rows.head(50).to_html(index=False, escape=True, border=0))
+        quote = (
+            f"<blockquote lang='nl'>“{escape(self.quote)}” <cite>{escape(self.policy_ref)}</cite></blockquote>"
+            if self.quote
+            else ""
+        )
+        return (
+            f"<h3>{escape(self.title)} <small>{escape(self.finding['check_id'])} · "
+            f"{escape(self.finding['record_id'])}</small></h3><p>{escape(self.finding['observed'])}</p>{quote}{note}"
+            f"<p><b>Rule:</b> {escape(self.rule)}<br><b>Law:</b> {escape(self.law)}</p><dl>{clock}</dl>"
+            + self.rows.head(50).to_html(index=False, escape=True, border=0)
+        )
 
 
 class Auditor:
@@ -83,9 +89,16 @@ class Auditor:
         check, table, rid = str(f["check_id"]), str(f["table"]), str(f["record_id"])
         ex = self.run.extract
         if table == "policy":  # LB-ROPA-GAP: the policy's declaration that has no activity in the register
-            rows = ex.sql("SELECT purpose_id, basis FROM policy_purposes WHERE purpose_id = $rid ORDER BY basis", rid=rid)
-            register = ex.sql("SELECT count(*) AS n FROM processing_activities WHERE lower(trim(purpose_id)) = $rid",
-                              rid=rid)["n"].iloc[0] if "processing_activities" in ex.provided else 0
+            rows = ex.sql(
+                "SELECT purpose_id, basis FROM policy_purposes WHERE purpose_id = $rid ORDER BY basis", rid=rid
+            )
+            register = (
+                ex.sql("SELECT count(*) AS n FROM processing_activities WHERE lower(trim(purpose_id)) = $rid", rid=rid)[
+                    "n"
+                ].iloc[0]
+                if "processing_activities" in ex.provided
+                else 0
+            )
             return rows.assign(source="policy (§3.1)", register_activities=int(register))
         spec = load_contract().get(table)
         if spec is None or table not in ex.provided:
@@ -109,19 +122,35 @@ class Auditor:
         values = self.run.policy.param_values()
         cite = citation(self.run.policy, check)
         rows = self.rows(f)
-        clock = {"as of": self.run.as_of.isoformat(),
-                 "end of the as-of day": self.run.extract.as_of_end().isoformat(),
-                 "time zone": self.run.policy.time_zone}
+        clock = {
+            "as of": self.run.as_of.isoformat(),
+            "end of the as-of day": self.run.extract.as_of_end().isoformat(),
+            "time zone": self.run.policy.time_zone,
+        }
         clock |= {name: values[name] for name in _PARAM.findall(check.rule or "") if name in values}
         spec = load_contract().get(str(f["table"]))
         if spec is not None and len(rows) == 1:
-            clock |= {c: str(rows[c].iloc[0]) for c, col in spec.columns.items()
-                      if col.type in ("date", "timestamp") and c in rows.columns and pd.notna(rows[c].iloc[0])}
+            clock |= {
+                c: str(rows[c].iloc[0])
+                for c, col in spec.columns.items()
+                if col.type in ("date", "timestamp") and c in rows.columns and pd.notna(rows[c].iloc[0])
+            }
         elif spec is not None and spec.aggregate and len(rows):
-            clock |= {f"first {spec.aggregate}": str(rows[spec.aggregate].min()),
-                      f"last {spec.aggregate}": str(rows[spec.aggregate].max())}
-        return Explanation(finding=f.to_dict(), title=check.title, rule=check.rule_text(values), quote=cite["quote"],
-                           policy_ref=cite["ref"], policy_note=cite["note"], law=check.legal_ref, clock=clock, rows=rows)
+            clock |= {
+                f"first {spec.aggregate}": str(rows[spec.aggregate].min()),
+                f"last {spec.aggregate}": str(rows[spec.aggregate].max()),
+            }
+        return Explanation(
+            finding=f.to_dict(),
+            title=check.title,
+            rule=check.rule_text(values),
+            quote=cite["quote"],
+            policy_ref=cite["ref"],
+            policy_note=cite["note"],
+            law=check.legal_ref,
+            clock=clock,
+            rows=rows,
+        )
 
     def diff(self, as_of_a: str | dt.date, as_of_b: str | dt.date) -> pd.DataFrame:
         """The findings of the same extract audited on two dates: only at A, only at B, or both."""
@@ -129,8 +158,11 @@ class Auditor:
         found = {d: _findings_on(self.run, d) for d in (a, b)}
         keys = ["finding_id", "check_id", "severity", "record_id"]
         merged = found[a][keys].merge(found[b][keys], how="outer", on=keys, indicator=True)
-        merged["change"] = merged.pop("_merge").map({"left_only": f"only on {a}", "right_only": f"only on {b}",
-                                                     "both": "on both dates"}).astype(str)
+        merged["change"] = (
+            merged.pop("_merge")
+            .map({"left_only": f"only on {a}", "right_only": f"only on {b}", "both": "on both dates"})
+            .astype(str)
+        )
         return merged.sort_values(["change", "check_id", "record_id"]).reset_index(drop=True)
 
     def sample(self, n: int, seed: int, stratify: str | None = None) -> pd.DataFrame:
@@ -144,23 +176,34 @@ class Auditor:
             if stratify not in pop.columns:
                 raise AuditorError(f"stratify: no column {stratify!r} in the findings")
             sizes = _allocate(pop[stratify].astype(str).value_counts().sort_index(), n)
-            parts = [g.iloc[rng.choice(len(g), size=sizes[k], replace=False)]
-                     for k, g in pop.groupby(pop[stratify].astype(str), sort=True) if sizes.get(k)]
+            parts = [
+                g.iloc[rng.choice(len(g), size=sizes[k], replace=False)]
+                for k, g in pop.groupby(pop[stratify].astype(str), sort=True)
+                if sizes.get(k)
+            ]
             picked = pd.concat(parts)
         else:
             picked = pop.iloc[rng.choice(len(pop), size=n, replace=False)]
         picked = picked.sort_values("finding_id").reset_index(drop=True)
-        self._record_sample({"n": n, "seed": seed, "stratify": stratify or "", "population": len(pop),
-                             "finding_ids": picked["finding_id"].tolist(),
-                             "drawn_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+        self._record_sample(
+            {
+                "n": n,
+                "seed": seed,
+                "stratify": stratify or "",
+                "population": len(pop),
+                "finding_ids": picked["finding_id"].tolist(),
+                "drawn_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            }
+        )
         return picked
 
     def _record_sample(self, entry: dict) -> None:
         manifest = self.run.manifest
         manifest.setdefault("samples", []).append(entry)
         if self.run.run_dir and (self.run.run_dir / "manifest.json").exists():
-            (self.run.run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                                            encoding="utf-8")
+            (self.run.run_dir / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
 
 
 def _allocate(counts: pd.Series, n: int) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 Jinja templates escape by themselves (autoescape); fragments built in Python call ``escape``.
 """
+
 from __future__ import annotations
 
 import html

@@ -3,6 +3,7 @@
 Notebooks stay thin: a parameters cell, then one call and one display per cell. Every display here
 escapes text from the extracts and embeds plotly.js once per notebook (reports work offline).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,9 +43,15 @@ class Run:
         # the profiles of the run come from its manifest (never from the environment)
         path = self.run_dir / "manifest.json" if self.run_dir else None
         chosen = json.loads(path.read_text(encoding="utf-8")).get("profiles", {}) if path and path.exists() else {}
-        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None,
-                       profiles=chosen.get("choices"), profile_dirs=chosen.get("dirs"),
-                       date_order=chosen.get("date_order"))
+        return Extract(
+            self.data,
+            self.as_of,
+            self.policy,
+            cache=self.run_dir is None,
+            profiles=chosen.get("choices"),
+            profile_dirs=chosen.get("dirs"),
+            date_order=chosen.get("date_order"),
+        )
 
     @cached_property
     def findings(self) -> pd.DataFrame:
@@ -137,8 +144,10 @@ def new_page() -> None:
 def _geo_assets() -> str:
     """The world map outlines, embedded: plotly.js would otherwise fetch them from a CDN."""
     topo = (Path(__file__).parent / "data" / "geo" / "world_110m.json").read_text(encoding="utf-8")
-    return ("<script>window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};"
-            f"window.PlotlyGeoAssets.topojson['world_110m'] = {topo};</script>")
+    return (
+        "<script>window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};"
+        f"window.PlotlyGeoAssets.topojson['world_110m'] = {topo};</script>"
+    )
 
 
 def check_box(run: Run, check_id: str) -> str:
@@ -157,8 +166,11 @@ def check_box(run: Run, check_id: str) -> str:
     return (
         f"<div class='check {check.severity}'><h3>{_e(check.title)} <small>{_e(check.severity)} · "
         f"{_e(check.id)}</small></h3><p>{verdict}</p>"
-        + (f"<blockquote lang='nl'>“{_e(cite['quote'])}” <cite>{_e(cite['ref'])}</cite></blockquote>"
-           if cite["quote"] else "")
+        + (
+            f"<blockquote lang='nl'>“{_e(cite['quote'])}” <cite>{_e(cite['ref'])}</cite></blockquote>"
+            if cite["quote"]
+            else ""
+        )
         + (f"<p class='note'><b>Policy note:</b> {_e(cite['note'])}</p>" if cite["note"] else "")
         + f"<p class='rule'><b>Rule:</b> {_e(check.rule_text(values))}<br><b>Law:</b> {_e(check.legal_ref)}</p></div>"
     )
@@ -178,8 +190,11 @@ def table(frame: pd.DataFrame, max_rows: int = MAX_ROWS, caption: str = "") -> s
     """An escaped HTML table of at most ``max_rows`` rows, saying how many were left out."""
     shown = frame.head(max_rows).astype(object)
     shown = shown.where(shown.notna(), "")
-    note = f"<p class='note'>Showing {len(shown):,} of {len(frame):,} rows; the full list is in findings.xlsx.</p>" \
-        if len(frame) > max_rows else ""
+    note = (
+        f"<p class='note'>Showing {len(shown):,} of {len(frame):,} rows; the full list is in findings.xlsx.</p>"
+        if len(frame) > max_rows
+        else ""
+    )
     cap = f"<p class='caption'>{_e(caption)}</p>" if caption else ""
     return cap + shown.to_html(index=False, escape=True, na_rep="", border=0, classes="audit") + note
 
@@ -198,4 +213,3 @@ def display_html(fragment: str) -> None:
     from IPython.display import HTML, display  # noqa: PLC0415
 
     display(HTML(fragment))
-

@@ -3,6 +3,7 @@
 Nothing is loaded from the internet: the nbconvert template in ``templates/audit`` drops require.js,
 MathJax and Mermaid, and plotly.js is embedded by the notebooks themselves (once per notebook).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8") if (TEMPLATES / "report.css").exists() else ""
 
 
-def write_html(folder: Path, executed: list[Path], data: Path, as_of: dt.date, policy: str,
-               reports_root: Path) -> list[Path]:
+def write_html(
+    folder: Path, executed: list[Path], data: Path, as_of: dt.date, policy: str, reports_root: Path
+) -> list[Path]:
     """Write ``index.html`` and one HTML per executed notebook into ``folder``; return their paths."""
     run = Run(data=data, as_of=as_of, policy=load_policy(policy or None), run_dir=folder)
     titles = {}
@@ -53,32 +55,48 @@ def notebook_html(nb, title: str, run: Run) -> str:
 
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    exporter = HTMLExporter(template_name="audit", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={
-        "metadata": {"name": title},
-        "audit_css": CSS,
-        "audit_heading": f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
-        "audit_footer": footer(run),
-    })
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    exporter = HTMLExporter(
+        template_name="audit",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(
+        nb,
+        resources={
+            "metadata": {"name": title},
+            "audit_css": CSS,
+            "audit_heading": f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
+            "audit_footer": footer(run),
+        },
+    )
     return body
 
 
 def footer(run: Run) -> str:
     tool = run.manifest.get("tool", {})
-    return (f"{tool.get('name', 'gdpr-audit')} {tool.get('version', '')} · policy sha256 "
-            f"{run.manifest.get('policy', {}).get('sha256', '')[:16]}… · rendered "
-            f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    return (
+        f"{tool.get('name', 'gdpr-audit')} {tool.get('version', '')} · policy sha256 "
+        f"{run.manifest.get('policy', {}).get('sha256', '')[:16]}… · rendered "
+        f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def _landing(name: str, **context) -> str:
     """Render a landing template (``templates/landing``), autoescaped; HTML fragments are passed as Markup."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: PLC0415
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES / "landing")), autoescape=select_autoescape(["j2", "html"]),
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES / "landing")),
+        autoescape=select_autoescape(["j2", "html"]),
+        keep_trailing_newline=True,
+    )
     return env.get_template(name).render(css=Markup(CSS), **context)
 
 
@@ -92,28 +110,51 @@ def index_html(run: Run, titles: dict[str, str], reports_root: Path) -> str:
     triage = summary.triage_counts(run, reports_root)
     reg = summary.working_register(run, reports_root)
     open_reg = reg[reg["is_open"]]
-    tiles = [("Open findings", len(open_reg)), ("High severity, open", int((open_reg["severity"] == "high").sum())),
-             ("Overdue", int(reg["overdue"].sum())), ("New", by_status["new"]), ("Still open", by_status["still open"]),
-             ("Resolved", by_status["resolved"]), ("Not checked this month", by_status["not checked"]),
-             ("Accepted risk", triage["accepted_risk"]), ("False positive", triage["false_positive"])]
+    tiles = [
+        ("Open findings", len(open_reg)),
+        ("High severity, open", int((open_reg["severity"] == "high").sum())),
+        ("Overdue", int(reg["overdue"].sum())),
+        ("New", by_status["new"]),
+        ("Still open", by_status["still open"]),
+        ("Resolved", by_status["resolved"]),
+        ("Not checked this month", by_status["not checked"]),
+        ("Accepted risk", triage["accepted_risk"]),
+        ("False positive", triage["false_positive"]),
+    ]
     act, late = summary.act_first(run, reports_root), summary.overdue(run, reports_root)
     changed, apart = summary.what_changed(run, reports_root), summary.decided_apart(run, reports_root)
     return _landing(
-        "index.html.j2", title=f"GDPR audit against our privacy policy · {run.as_of:%B %Y}",
-        as_of_long=f"{run.as_of:%d %B %Y}", period=f"{run.as_of:%Y-%m}", since=changes["since"].iloc[0],
-        tiles=tiles, coverage_warning=Markup(summary.coverage_warning_html(run, reports_root)),
-        act_first=Markup(table(act)), act_first_rows=len(act), overdue=Markup(table(late, max_rows=50)),
-        overdue_rows=len(late), lights_section=Markup(summary.lights_html(run, "section")),
-        lights_area=Markup(summary.lights_html(run, "area")), changed=Markup(table(changed)),
-        changed_rows=len(changed), apart=Markup(table(apart)), apart_rows=len(apart), links=list(titles.items()),
+        "index.html.j2",
+        title=f"GDPR audit against our privacy policy · {run.as_of:%B %Y}",
+        as_of_long=f"{run.as_of:%d %B %Y}",
+        period=f"{run.as_of:%Y-%m}",
+        since=changes["since"].iloc[0],
+        tiles=tiles,
+        coverage_warning=Markup(summary.coverage_warning_html(run, reports_root)),
+        act_first=Markup(table(act)),
+        act_first_rows=len(act),
+        overdue=Markup(table(late, max_rows=50)),
+        overdue_rows=len(late),
+        lights_section=Markup(summary.lights_html(run, "section")),
+        lights_area=Markup(summary.lights_html(run, "area")),
+        changed=Markup(table(changed)),
+        changed_rows=len(changed),
+        apart=Markup(table(apart)),
+        apart_rows=len(apart),
+        links=list(titles.items()),
         downloads=["findings.xlsx", "findings.csv", "findings.parquet", "triage_template.csv", "manifest.json"],
-        footer=footer(run))
+        footer=footer(run),
+    )
 
 
 def evidence_page(run: Run) -> str:
     """The appendix: every input with its SHA-256, the policy's, the register's, the absolute data folder."""
     from .insights import summary  # noqa: PLC0415
 
-    return _landing("evidence.html.j2", title=f"Evidence · GDPR audit {run.as_of:%B %Y}",
-                    heading=f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
-                    evidence=Markup(summary.evidence_html(run)), footer=footer(run))
+    return _landing(
+        "evidence.html.j2",
+        title=f"Evidence · GDPR audit {run.as_of:%B %Y}",
+        heading=f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
+        evidence=Markup(summary.evidence_html(run)),
+        footer=footer(run),
+    )

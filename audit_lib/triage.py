@@ -11,6 +11,7 @@ Owners and due dates come from the register, else from ``owners.yaml`` (beside t
 shipped one): an owner per area and remediation days per severity, counted from the day a finding was
 first seen. A bad row is one line naming the file, the row and the field.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,18 @@ CLOSED_STATES = ("accepted_risk", "false_positive")
 REGISTER_NAMES = ("triage.csv", "triage.yaml", "triage.yml")
 OWNERS_NAME = "owners.yaml"
 SHIPPED_OWNERS = Path(__file__).parent / "data" / OWNERS_NAME
-FIELDS = ["finding_id", "check_id", "record_pattern", "status", "owner", "due", "reason", "decided_by",
-          "decided_at", "expires"]
+FIELDS = [
+    "finding_id",
+    "check_id",
+    "record_pattern",
+    "status",
+    "owner",
+    "due",
+    "reason",
+    "decided_by",
+    "decided_at",
+    "expires",
+]
 # Columns the written template adds to help whoever fills it in; ignored when the register is read.
 INFO_FIELDS = ["check_title", "severity", "record_id", "first_seen"]
 TEMPLATE_NAME = "triage_template.csv"
@@ -129,16 +140,18 @@ def _raw_rows(path: Path) -> list[tuple[str, dict]]:
                     if None in row:
                         raise TriageError(f"{path.name}, line {reader.line_num}: more fields than the header has")
                     if (row.get("status") or "").strip():  # template rows not yet decided are skipped
-                        rows.append((f"line {reader.line_num}",
-                                     {k: v for k, v in row.items() if k not in INFO_FIELDS}))
+                        rows.append((f"line {reader.line_num}", {k: v for k, v in row.items() if k not in INFO_FIELDS}))
                 return rows
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as e:
         raise TriageError(f"{path.name}: cannot read ({type(e).__name__})") from None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise TriageError(f"{path.name}: expected a list of entries (finding_id or check_id, status, ...)")
-    return [(f"entry {i}", {k: ("" if v is None else v) for k, v in e.items() if k not in INFO_FIELDS})
-            for i, e in enumerate(entries, 1) if e.get("status")]
+    return [
+        (f"entry {i}", {k: ("" if v is None else v) for k, v in e.items() if k not in INFO_FIELDS})
+        for i, e in enumerate(entries, 1)
+        if e.get("status")
+    ]
 
 
 def load_register(data: Path) -> list[Decision]:
@@ -167,9 +180,14 @@ def load_owners(data: Path) -> Owners:
         raise TriageError(f"{path.name}: cannot read ({type(e).__name__})") from None
 
 
-def decide(findings: pd.DataFrame, decisions: list[Decision], owners: Owners, as_of: dt.date,
-           first_seen: pd.Series | None = None, record_owners: dict[tuple[str, str], str] | None = None
-           ) -> pd.DataFrame:
+def decide(
+    findings: pd.DataFrame,
+    decisions: list[Decision],
+    owners: Owners,
+    as_of: dt.date,
+    first_seen: pd.Series | None = None,
+    record_owners: dict[tuple[str, str], str] | None = None,
+) -> pd.DataFrame:
     """The findings with ``triage`` (state), ``is_open``, ``owner``, ``due``, ``overdue``, ``first_seen``,
     ``triage_reason``, ``decided_by``, ``expires``.
 
@@ -185,26 +203,50 @@ def decide(findings: pd.DataFrame, decisions: list[Decision], owners: Owners, as
         if d.check_id:
             by_check.setdefault(d.check_id, []).append(d)
     out = findings.copy()
-    seen = (first_seen.reindex(out["finding_id"]).to_numpy() if first_seen is not None
-            else [as_of] * len(out))
+    seen = first_seen.reindex(out["finding_id"]).to_numpy() if first_seen is not None else [as_of] * len(out)
     rows = []
-    for fid, check, area, sev, rid, first, table in zip(out["finding_id"], out["check_id"], out["area"],
-                                                        out["severity"], out["record_id"], seen, out["table"]):
+    for fid, check, area, sev, rid, first, table in zip(
+        out["finding_id"], out["check_id"], out["area"], out["severity"], out["record_id"], seen, out["table"]
+    ):
         first = first if isinstance(first, dt.date) else as_of
         d = by_id.get(fid) or next((c for c in by_check.get(check, []) if c.matches(fid, check, rid)), None)
         state = d.state(as_of) if d else "open"
-        due = (d.due if d and d.due else first + dt.timedelta(days=owners.remediation_days.get(sev, 90)))
-        reason = (d.reason if d else "")
+        due = d.due if d and d.due else first + dt.timedelta(days=owners.remediation_days.get(sev, 90))
+        reason = d.reason if d else ""
         if state == "reopened":
             reason = f"acceptance expired on {d.expires.isoformat()}" + (f" ({reason})" if reason else "")
-        rows.append({"triage": state, "is_open": state in OPEN_STATES,
-                     "owner": (d.owner if d and d.owner else
-                               record_owners.get((str(table), str(rid))) or owners.owners.get(area, "")),
-                     "due": due, "overdue": state in OPEN_STATES and due < as_of, "first_seen": first,
-                     "triage_reason": reason, "decided_by": d.decided_by if d else "",
-                     "expires": d.expires if d else None})
-    extra = pd.DataFrame(rows, index=out.index, columns=["triage", "is_open", "owner", "due", "overdue", "first_seen",
-                                                         "triage_reason", "decided_by", "expires"])
+        rows.append(
+            {
+                "triage": state,
+                "is_open": state in OPEN_STATES,
+                "owner": (
+                    d.owner
+                    if d and d.owner
+                    else record_owners.get((str(table), str(rid))) or owners.owners.get(area, "")
+                ),
+                "due": due,
+                "overdue": state in OPEN_STATES and due < as_of,
+                "first_seen": first,
+                "triage_reason": reason,
+                "decided_by": d.decided_by if d else "",
+                "expires": d.expires if d else None,
+            }
+        )
+    extra = pd.DataFrame(
+        rows,
+        index=out.index,
+        columns=[
+            "triage",
+            "is_open",
+            "owner",
+            "due",
+            "overdue",
+            "first_seen",
+            "triage_reason",
+            "decided_by",
+            "expires",
+        ],
+    )
     return pd.concat([out, extra], axis=1)
 
 
@@ -215,16 +257,28 @@ def template(findings: pd.DataFrame, decisions: list[Decision], titles: dict[str
     """
     by_id = {d.finding_id: d for d in decisions if d.finding_id}
     rows = []
-    for fid, check, sev, rid in zip(findings["finding_id"], findings["check_id"], findings["severity"],
-                                    findings["record_id"]):
+    for fid, check, sev, rid in zip(
+        findings["finding_id"], findings["check_id"], findings["severity"], findings["record_id"]
+    ):
         d = by_id.get(fid)
         base = d.model_dump(mode="json") if d else {"finding_id": fid}
-        rows.append({**{f: "" for f in FIELDS}, **{k: ("" if v is None else v) for k, v in base.items()},
-                     "check_title": titles.get(check, ""), "severity": sev, "record_id": rid})
+        rows.append(
+            {
+                **{f: "" for f in FIELDS},
+                **{k: ("" if v is None else v) for k, v in base.items()},
+                "check_title": titles.get(check, ""),
+                "severity": sev,
+                "record_id": rid,
+            }
+        )
     for d in decisions:
         if d.check_id:
-            rows.append({**{f: "" for f in FIELDS},
-                         **{k: ("" if v is None else v) for k, v in d.model_dump(mode="json").items()}})
+            rows.append(
+                {
+                    **{f: "" for f in FIELDS},
+                    **{k: ("" if v is None else v) for k, v in d.model_dump(mode="json").items()},
+                }
+            )
     frame = pd.DataFrame(rows, columns=[*FIELDS, "check_title", "severity", "record_id"]).fillna("")
     return frame.map(neutralise)
 

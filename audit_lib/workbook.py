@@ -5,6 +5,7 @@ the check title, owner, due date, triage status, first seen and triage reason of
 the header, turns on filters and sizes the columns of every sheet. Every added text cell goes through
 the writer's own formula neutraliser.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,14 @@ import pandas as pd
 from .findings import neutralise
 from .insights.summary import TRIAGE_WORDS
 
-ADDED = {"check_title": "check title", "owner": "owner", "due": "due", "triage": "triage status",
-         "first_seen": "first seen", "triage_reason": "triage reason"}
+ADDED = {
+    "check_title": "check title",
+    "owner": "owner",
+    "due": "due",
+    "triage": "triage status",
+    "first_seen": "first seen",
+    "triage_reason": "triage reason",
+}
 MAX_WIDTH = 60
 
 
@@ -27,12 +34,18 @@ def add_register_columns(path: Path, register: pd.DataFrame, titles: dict[str, s
     book = load_workbook(path)
     sheet = book["findings"]
     header = [c.value for c in sheet[1]]
-    if len(register) != sheet.max_row - 1 or (len(register) and str(sheet.cell(2, 1).value).lstrip("'") !=
-                                              str(register["finding_id"].iloc[0])):
+    if len(register) != sheet.max_row - 1 or (
+        len(register) and str(sheet.cell(2, 1).value).lstrip("'") != str(register["finding_id"].iloc[0])
+    ):
         raise ValueError(f"{path.name}: the register does not match the findings sheet row for row")
-    values = {"check_title": register["check_id"].map(titles).fillna(""), "owner": register["owner"],
-              "due": register["due"], "triage": register["triage"].map(TRIAGE_WORDS),
-              "first_seen": register["first_seen"], "triage_reason": register["triage_reason"]}
+    values = {
+        "check_title": register["check_id"].map(titles).fillna(""),
+        "owner": register["owner"],
+        "due": register["due"],
+        "triage": register["triage"].map(TRIAGE_WORDS),
+        "first_seen": register["first_seen"],
+        "triage_reason": register["triage_reason"],
+    }
     start = len(header) + 1
     for j, (key, label) in enumerate(ADDED.items()):
         sheet.cell(1, start + j, label)

@@ -1,4 +1,5 @@
 """The auditor's API on the sample: explain, rows (record-level and aggregated), diff, seeded sample."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@ Run All twice, save, close, reopen: every chart is drawn again and nothing logs 
 
 Needs Debian's chromium (``scripts/install_browser.sh``): skipped locally without it, fails under CI=true.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,14 @@ import pytest
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 NOTEBOOK = "02_retention.ipynb"
 TOKEN = "audit-test-token"
 RUN_TIMEOUT = 240_000
@@ -55,24 +62,46 @@ def lab(tmp_path_factory):
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, root / NOTEBOOK)
     home = root.parent / f"{root.name}-home"
     home.mkdir()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "IPYTHONDIR": str(home / "ipython")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
     # every cell in the page (no windowing: a chart below the fold is then in the DOM to be counted), no news
     settings = home / "settings"
     (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}', encoding="utf-8")
+        '{"windowingMode": "none"}', encoding="utf-8"
+    )
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false"}', encoding="utf-8")
+        '{"fetchNews": "false"}', encoding="utf-8"
+    )
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False", "--allow-root",
-         "--LabApp.extension_manager=readonly",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--ServerApp.root_dir={root}",
+            f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.open_browser=False",
+            "--allow-root",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -105,8 +134,11 @@ def _open_notebook(browser, url: str, errors: list[str]):
         dialog = page.locator(".jp-Dialog .jp-mod-accept")
         if dialog.count():
             dialog.first.click()
-        elif page.locator(".jp-NotebookPanel-toolbar .jp-KernelStatus, .jp-Notebook-ExecutionIndicator").count() and \
-                page.evaluate("() => /Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent || '')"):
+        elif page.locator(
+            ".jp-NotebookPanel-toolbar .jp-KernelStatus, .jp-Notebook-ExecutionIndicator"
+        ).count() and page.evaluate(
+            "() => /Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent || '')"
+        ):
             break
         page.wait_for_timeout(500)
     return page
@@ -121,14 +153,19 @@ def _run_all(page, after: int = 0) -> int:
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.wait_for_function(
         f"""(after) => {{ const n = {PROMPTS}.map(e => parseInt((e.textContent.match(/\\[(\\d+)\\]/) || [])[1] || '0'));
-                   return n.length > 0 && n.every(v => v > after); }}""", arg=after, timeout=RUN_TIMEOUT)
+                   return n.length > 0 && n.every(v => v > after); }}""",
+        arg=after,
+        timeout=RUN_TIMEOUT,
+    )
     return page.evaluate(f"() => Math.max(...{PROMPTS}.map(e => parseInt(e.textContent.match(/\\d+/)[0])))")
 
 
 def _drawn(page) -> int:
-    return page.evaluate("() => document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot .main-svg').length "
-                         "? [...document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot')]"
-                         ".filter(d => d.querySelector('.main-svg')).length : 0")
+    return page.evaluate(
+        "() => document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot .main-svg').length "
+        "? [...document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot')]"
+        ".filter(d => d.querySelector('.main-svg')).length : 0"
+    )
 
 
 def test_charts_survive_run_all_twice_save_and_reopen(lab):
@@ -147,22 +184,30 @@ def test_charts_survive_run_all_twice_save_and_reopen(lab):
         except Exception:
             page.screenshot(path=str(root.parent / "jupyterlab-failure.png"))  # kept beside the test folder
             raise
-        page.wait_for_function(f"() => document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot').length >= {expected}",
-                               timeout=60_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot').length >= {expected}", timeout=60_000
+        )
         after_runs = _drawn(page)
         page.keyboard.press("Control+s")
         page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
         page.close()
         saved = nbformat.read(root / NOTEBOOK, as_version=4)
-        plotly_outputs = sum("application/vnd.plotly.v1+json" in o.get("data", {})
-                             for c in saved.cells if c.cell_type == "code" for o in c.get("outputs", []))
+        plotly_outputs = sum(
+            "application/vnd.plotly.v1+json" in o.get("data", {})
+            for c in saved.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+        )
         page = _open_notebook(browser, url, errors)  # a fresh page: the notebook is read back from disk
         # plotly's JupyterLab renderer shows the saved picture of each chart, and the live chart on hover
-        page.wait_for_function(f"() => document.querySelectorAll('.jp-RenderedPlotly').length >= {expected}",
-                               timeout=60_000)
-        page.wait_for_function("""() => [...document.querySelectorAll('.jp-RenderedPlotly')].every(
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.jp-RenderedPlotly').length >= {expected}", timeout=60_000
+        )
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-RenderedPlotly')].every(
             r => r.querySelector('.main-svg') || (r.querySelector('img.plot-img')?.naturalWidth || 0) > 100)""",
-                               timeout=60_000)
+            timeout=60_000,
+        )
         reopened = page.evaluate("""() => [...document.querySelectorAll('.jp-RenderedPlotly')].filter(
             r => r.querySelector('.main-svg') || (r.querySelector('img.plot-img')?.naturalWidth || 0) > 100).length""")
         page.locator(".jp-RenderedPlotly").first.scroll_into_view_if_needed()

@@ -3,6 +3,7 @@
 The audit runs once per period with ``audit_to_folder`` (no notebooks): the landing page is built from
 those folders directly, which is what ``gdpr-audit report`` does after the notebooks.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,7 +78,7 @@ def test_landing_page_warns_at_the_top_about_missing_tables_and_checks(shrunk):
     page = index_html(november, {}, out)
     warning = page.index("Less was checked than in 2026-10")
     assert warning < page.index("<h2>")  # above every section
-    assert "breaches, rights_requests" in page[warning:warning + 400]
+    assert "breaches, rights_requests" in page[warning : warning + 400]
 
 
 def test_no_warning_when_the_scope_is_unchanged(shrunk, tmp_path):

@@ -3,6 +3,7 @@
 Rendering costs one kernel per notebook, so each extract is rendered once: the tiny ones per module,
 the sample once per session (``sample_report`` in conftest.py). Every test here is ``slow``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,16 @@ PLOTLY_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?\* plotly\.js v\d.
 def persons(missing: dict[str, str], unreadable: set[str]) -> list[dict]:
     rows = []
     for i in range(1, 6):
-        row = {"person_id": f"p{i}", "subject_type": "customer", "collected_at": "2026-05-01",
-               "first_name": f"Anneke{i}", "last_name": f"Vermeulen{i}", "email": f"anneke{i}@example.nl",
-               "phone": f"+31 6 1234 56{i:02d}", "postal_address": f"Kerkstraat {i}, Utrecht"}
+        row = {
+            "person_id": f"p{i}",
+            "subject_type": "customer",
+            "collected_at": "2026-05-01",
+            "first_name": f"Anneke{i}",
+            "last_name": f"Vermeulen{i}",
+            "email": f"anneke{i}@example.nl",
+            "phone": f"+31 6 1234 56{i:02d}",
+            "postal_address": f"Kerkstraat {i}, Utrecht",
+        }
         if row["person_id"] in missing:
             row[missing[row["person_id"]]] = ""
         if row["person_id"] in unreadable:
@@ -54,16 +62,25 @@ RECIPIENTS = [  # the first has no country: a data-quality finding whose record 
 ]
 LOGS = [{"ts": "2026-09-15T10:00:00Z", "ip": "203.0.113.77", "person_id": "p1", "event": "login"}]
 # September: p1 and p2 miss a value, p3's date is unreadable, the recipient misses its country.
-SEPTEMBER = {"persons": persons({"p1": "collected_at", "p2": "subject_type"}, {"p3"}),
-             "recipients": RECIPIENTS, "connection_logs": LOGS}
+SEPTEMBER = {
+    "persons": persons({"p1": "collected_at", "p2": "subject_type"}, {"p3"}),
+    "recipients": RECIPIENTS,
+    "connection_logs": LOGS,
+}
 # October: p1 fixed (resolved); p2, p3 and the recipient still open; p4 misses a value (new).
-OCTOBER = {"persons": persons({"p2": "subject_type", "p4": "collected_at"}, {"p3"}),
-           "recipients": RECIPIENTS, "connection_logs": LOGS}
+OCTOBER = {
+    "persons": persons({"p2": "subject_type", "p4": "collected_at"}, {"p3"}),
+    "recipients": RECIPIENTS,
+    "connection_logs": LOGS,
+}
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +92,9 @@ def two_periods(tmp_path_factory) -> tuple[Path, Path]:
     """
     base = tmp_path_factory.mktemp("report")
     out = base / "reports"
-    audit_to_folder(write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out / "2026-09",
-                    quiet=True)
+    audit_to_folder(
+        write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out / "2026-09", quiet=True
+    )
     october = write_extract(base / "extract-2026-10", OCTOBER)
     report.render_period(october, dt.date(2026, 10, 31), None, out, quiet=True)
     return out, october
@@ -97,8 +115,15 @@ def html_files(folder: Path) -> list[Path]:
 
 def test_period_folder_layout(period):
     folder, _ = period
-    expected = {"index.html", "evidence.html", "findings.csv", "findings.parquet", "findings.xlsx", "manifest.json",
-                "triage_template.csv"}
+    expected = {
+        "index.html",
+        "evidence.html",
+        "findings.csv",
+        "findings.parquet",
+        "findings.xlsx",
+        "manifest.json",
+        "triage_template.csv",
+    }
     expected |= {nb.name for nb in NOTEBOOKS} | {f"{nb.stem}.html" for nb in NOTEBOOKS}
     assert {p.name for p in folder.iterdir()} == expected
     assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []  # no staging left
@@ -163,11 +188,15 @@ def identifiers(extract: Path) -> set[str]:
     values: set[str] = set()
     with Extract(extract, dt.date(2026, 10, 31)) as ex:
         if "persons" in ex.provided:
-            frame = ex.sql("SELECT concat_ws(' ', first_name, last_name) AS full_name, email, phone, postal_address "
-                           "FROM persons LIMIT 500")
+            frame = ex.sql(
+                "SELECT concat_ws(' ', first_name, last_name) AS full_name, email, phone, postal_address "
+                "FROM persons LIMIT 500"
+            )
             values |= {str(v) for v in frame.to_numpy().ravel() if v is not None and str(v).strip()}
         if "connection_logs" in ex.provided:
-            values |= {str(v) for v in ex.sql("SELECT DISTINCT ip FROM connection_logs WHERE ip IS NOT NULL LIMIT 500")["ip"]}
+            values |= {
+                str(v) for v in ex.sql("SELECT DISTINCT ip FROM connection_logs WHERE ip IS NOT NULL LIMIT 500")["ip"]
+            }
     return {v for v in values if len(v) >= 5}  # a 3-letter name would match unrelated text
 
 
@@ -212,7 +241,12 @@ def test_lifecycle_new_still_open_resolved_against_the_previous_period(two_perio
     out, extract = two_periods
     run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
     counts = summary.lifecycle_counts(run, out)
-    assert dict(zip(counts["status"], counts["findings"])) == {"new": 1, "still open": 3, "resolved": 1, "not checked": 0}
+    assert dict(zip(counts["status"], counts["findings"])) == {
+        "new": 1,
+        "still open": 3,
+        "resolved": 1,
+        "not checked": 0,
+    }
     assert set(counts["since"]) == {"2026-09"}
     life = summary.lifecycle(run, out)
     assert set(life.loc[life["status"] == "new", "record_id"]) == {"p4"}
@@ -228,15 +262,27 @@ def test_trend_series_over_both_periods(two_periods):
     run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
     series = summary.trend(run, out)
     assert {(r.period, r.severity, r.findings) for r in series.itertuples()} == {
-        ("2026-09", "high", 0), ("2026-09", "medium", 0), ("2026-09", "low", 0), ("2026-09", "data quality", 4),
-        ("2026-10", "high", 0), ("2026-10", "medium", 0), ("2026-10", "low", 0), ("2026-10", "data quality", 4)}
+        ("2026-09", "high", 0),
+        ("2026-09", "medium", 0),
+        ("2026-09", "low", 0),
+        ("2026-09", "data quality", 4),
+        ("2026-10", "high", 0),
+        ("2026-10", "medium", 0),
+        ("2026-10", "low", 0),
+        ("2026-10", "data quality", 4),
+    }
 
 
 def test_first_period_has_every_finding_new(two_periods):
     out, _ = two_periods
     run = Run(data=out, as_of=dt.date(2026, 9, 30), policy=load_policy(), run_dir=out / "2026-09")
     counts = summary.lifecycle_counts(run, out)
-    assert dict(zip(counts["status"], counts["findings"])) == {"new": 4, "still open": 0, "resolved": 0, "not checked": 0}
+    assert dict(zip(counts["status"], counts["findings"])) == {
+        "new": 4,
+        "still open": 0,
+        "resolved": 0,
+        "not checked": 0,
+    }
 
 
 def test_traffic_light_per_section(two_periods):
@@ -259,10 +305,11 @@ def test_sections_of_policy_refs():
 def failing_notebooks(folder: Path) -> Path:
     """A notebooks folder whose only notebook raises KeyError in its third cell."""
     folder.mkdir()
-    src = (ROOT / "notebooks" / "90_summary.ipynb")
+    src = ROOT / "notebooks" / "90_summary.ipynb"
     params = nbformat.read(src, as_version=4).cells[1]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Fails"), params,
-                                         nbformat.v4.new_code_cell("raise KeyError('boom')")])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Fails"), params, nbformat.v4.new_code_cell("raise KeyError('boom')")]
+    )
     nbformat.write(nb, folder / "07_fails.ipynb")
     return folder
 
@@ -310,8 +357,11 @@ def test_no_notebooks_is_a_one_line_error(tmp_path):
 def test_light_sections_come_from_the_policy_file():
     """A policy titled or numbered differently changes the lights with no code change."""
     policy = load_policy()
-    sections = [s.model_copy(update={"title": "Bewaring"}) if s.policy_ref == "§4" else s
-                for s in policy.sections if s.policy_ref != "§10"]
+    sections = [
+        s.model_copy(update={"title": "Bewaring"}) if s.policy_ref == "§4" else s
+        for s in policy.sections
+        if s.policy_ref != "§10"
+    ]
     lights = summary.light_sections(policy.model_copy(update={"sections": sections}))
     assert lights["§4"] == "Bewaring"
     assert "§10" not in lights and "§1" not in lights  # a section no check cites gets no light

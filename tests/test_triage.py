@@ -2,6 +2,7 @@
 
 Runs the checks once on a copy of the sample (the register lives beside the extract, never in sample_data).
 """
+
 from __future__ import annotations
 
 import csv
@@ -56,18 +57,46 @@ def test_decisions_change_the_open_counts_as_stated(base):
     high = findings[findings["severity"] == "high"].sort_values("finding_id")
     accepted, false_pos = high["finding_id"].iloc[:2].tolist(), high["finding_id"].iloc[2]
     check = "RET-CONNECTION-LOG-1Y"
-    rows = [*({"finding_id": f, "status": "accepted_risk", "reason": "contract renegotiated", "decided_by": "DPO",
-               "decided_at": "2026-10-15", "expires": "2027-03-31"} for f in accepted),
-            {"finding_id": false_pos, "status": "false_positive", "reason": "record is a test account",
-             "decided_by": "DPO", "decided_at": "2026-10-20"},
-            {"check_id": check, "record_pattern": "2025-*", "status": "in_remediation", "owner": "IT operations",
-             "due": "2026-12-15"}]
+    rows = [
+        *(
+            {
+                "finding_id": f,
+                "status": "accepted_risk",
+                "reason": "contract renegotiated",
+                "decided_by": "DPO",
+                "decided_at": "2026-10-15",
+                "expires": "2027-03-31",
+            }
+            for f in accepted
+        ),
+        {
+            "finding_id": false_pos,
+            "status": "false_positive",
+            "reason": "record is a test account",
+            "decided_by": "DPO",
+            "decided_at": "2026-10-20",
+        },
+        {
+            "check_id": check,
+            "record_pattern": "2025-*",
+            "status": "in_remediation",
+            "owner": "IT operations",
+            "due": "2026-12-15",
+        },
+    ]
     run = run_with(folder, rows, "run1")
     counts = summary.triage_counts(run)
-    n_logs_2025 = int(findings[(findings["check_id"] == check) & findings["record_id"].str.startswith("2025-")].shape[0])
+    n_logs_2025 = int(
+        findings[(findings["check_id"] == check) & findings["record_id"].str.startswith("2025-")].shape[0]
+    )
     assert n_logs_2025 >= 1
-    assert counts == {"open": len(findings) - 3 - n_logs_2025, "in_remediation": n_logs_2025, "reopened": 0,
-                      "accepted_risk": 2, "false_positive": 1}
+    assert counts == {
+        "open": len(findings) - 3 - n_logs_2025,
+        "in_remediation": n_logs_2025,
+        "reopened": 0,
+        "accepted_risk": 2,
+        "false_positive": 1,
+    }
     assert len(summary.open_findings(run)) == len(findings) - 3
     lights = summary.traffic_lights(run, by="area")
     assert int(lights["high"].sum()) == int((findings["severity"] == "high").sum()) - 3
@@ -80,15 +109,24 @@ def test_decisions_change_the_open_counts_as_stated(base):
     assert run.manifest["triage"]["register"]["entries"] == 4
 
 
-@pytest.mark.parametrize(("as_of", "state", "is_open"), [
-    (dt.date(2027, 3, 31), "accepted_risk", False),  # on the expiry date the acceptance still holds
-    (dt.date(2027, 4, 1), "reopened", True),  # one day past: open again
-])
+@pytest.mark.parametrize(
+    ("as_of", "state", "is_open"),
+    [
+        (dt.date(2027, 3, 31), "accepted_risk", False),  # on the expiry date the acceptance still holds
+        (dt.date(2027, 4, 1), "reopened", True),  # one day past: open again
+    ],
+)
 def test_an_expired_acceptance_reopens(base, as_of, state, is_open):
     _, findings = base
     one = findings.head(1)
-    decision = triage.Decision(finding_id=one["finding_id"].iloc[0], status="accepted_risk", reason="r",
-                               decided_by="DPO", decided_at=dt.date(2026, 10, 15), expires=dt.date(2027, 3, 31))
+    decision = triage.Decision(
+        finding_id=one["finding_id"].iloc[0],
+        status="accepted_risk",
+        reason="r",
+        decided_by="DPO",
+        decided_at=dt.date(2026, 10, 15),
+        expires=dt.date(2027, 3, 31),
+    )
     reg = triage.decide(one, [decision], triage.load_owners(SAMPLE), as_of)
     assert reg["triage"].tolist() == [state] and reg["is_open"].tolist() == [is_open]
     if is_open:
@@ -103,8 +141,13 @@ def test_owner_and_due_from_the_owners_config_by_severity(base):
     assert high["owner"] == owners.owners[high["area"]]
     assert high["due"] == AS_OF + dt.timedelta(days=owners.remediation_days["high"])
     assert not reg["overdue"].any()  # first seen today: nothing is overdue yet
-    late = triage.decide(findings, [], owners, AS_OF + dt.timedelta(days=31),
-                         pd.Series([AS_OF] * len(findings), index=findings["finding_id"].to_numpy()))
+    late = triage.decide(
+        findings,
+        [],
+        owners,
+        AS_OF + dt.timedelta(days=31),
+        pd.Series([AS_OF] * len(findings), index=findings["finding_id"].to_numpy()),
+    )
     assert set(late.loc[late["overdue"], "severity"]) == {"high"}  # 31 days > 30 for high, < 60 for medium
 
 
@@ -112,7 +155,7 @@ def test_template_written_with_the_findings_and_read_back(base):
     folder, findings = base
     out = folder.parent / "run0"
     tpl = pd.read_csv(out / triage.TEMPLATE_NAME, dtype=str, keep_default_na=False)
-    assert list(tpl.columns[:len(HEADER)]) == HEADER
+    assert list(tpl.columns[: len(HEADER)]) == HEADER
     assert set(tpl["finding_id"]) == set(findings["finding_id"])
     assert (tpl["check_title"] != "").all()
     # an untouched template is a valid, empty register
@@ -122,15 +165,30 @@ def test_template_written_with_the_findings_and_read_back(base):
     assert triage.load_register(other) == []
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ({"finding_id": "abc", "status": "done"},
-     "triage.csv, line 2: status: 'done' (expected in_remediation, accepted_risk, false_positive)"),
-    ({"finding_id": "abc", "status": "accepted_risk", "reason": "r", "decided_by": "DPO", "decided_at": "2026-10-01"},
-     "triage.csv, line 2: expires: required for accepted_risk"),
-    ({"finding_id": "abc", "status": "in_remediation", "due": "15/12/2026"},
-     "triage.csv, line 2: due: '15/12/2026' is not a date (expected YYYY-MM-DD)"),
-    ({"status": "in_remediation"}, "triage.csv, line 2: finding_id or check_id: one of them is required"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {"finding_id": "abc", "status": "done"},
+            "triage.csv, line 2: status: 'done' (expected in_remediation, accepted_risk, false_positive)",
+        ),
+        (
+            {
+                "finding_id": "abc",
+                "status": "accepted_risk",
+                "reason": "r",
+                "decided_by": "DPO",
+                "decided_at": "2026-10-01",
+            },
+            "triage.csv, line 2: expires: required for accepted_risk",
+        ),
+        (
+            {"finding_id": "abc", "status": "in_remediation", "due": "15/12/2026"},
+            "triage.csv, line 2: due: '15/12/2026' is not a date (expected YYYY-MM-DD)",
+        ),
+        ({"status": "in_remediation"}, "triage.csv, line 2: finding_id or check_id: one of them is required"),
+    ],
+)
 def test_a_bad_register_row_is_one_line_and_exit_2(tmp_path, capsys, row, message):
     folder = tmp_path / "extract"
     shutil.copytree(SAMPLE, folder)
@@ -148,8 +206,11 @@ def test_findings_xlsx_is_a_working_register(base):
 
     folder, findings = base
     decided = findings.sort_values("finding_id")["finding_id"].iloc[0]
-    run = run_with(folder, [{"finding_id": decided, "status": "in_remediation", "owner": "Marketing",
-                             "due": "2026-12-15"}], "run_xlsx")
+    run = run_with(
+        folder,
+        [{"finding_id": decided, "status": "in_remediation", "owner": "Marketing", "due": "2026-12-15"}],
+        "run_xlsx",
+    )
     book = load_workbook(run.run_dir / "findings.xlsx")
     ws = book["findings"]
     header = [c.value for c in ws[1]]
@@ -171,7 +232,8 @@ def test_a_processing_activity_finding_is_owned_by_the_activity_owner(base):
     (folder / "owners.yaml").write_text(
         "owners: {retention: IT, lawful_basis: Legal, transfers: Procurement, rights: Service, breaches: DPO,"
         " security: IT security, data_quality: Data team}\nremediation_days: {high: 10, medium: 20, low: 30}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     try:
         run = run_with(folder, [], "run_owner")
         reg = summary.working_register(run).set_index(["check_id", "record_id"])

@@ -5,6 +5,7 @@ returns a DataFrame, a plotly figure or an escaped HTML fragment. Earlier period
 ``<reports_root>/<YYYY-MM>/findings.parquet``; only periods before the run's own month count, so
 re-rendering an old month gives the same page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,17 +76,25 @@ def traffic_lights(run: Run, by: str = "section") -> pd.DataFrame:
     rows = []
     groups = light_sections(run.policy) if by == "section" else AREA_NAMES
     for key, name in groups.items():
-        checks = [c for c in load_checks()
-                  if (key in sections_of(c.policy_ref, run.policy) if by == "section" else c.area == key)]
+        checks = [
+            c
+            for c in load_checks()
+            if (key in sections_of(c.policy_ref, run.policy) if by == "section" else c.area == key)
+        ]
         ids = [c.id for c in checks]
         ran = [i for i in ids if run.status(i) == "ran"]
         sub = findings[findings["check_id"].isin(ran)]
         sev = {s: int((sub["severity"] == s).sum()) for s in SEVERITY_ORDER}
-        rows.append({
-            "section" if by == "section" else "area": key, "name": name,
-            "light": _light(sev["high"], sev["medium"] + sev["low"], len(ran)),
-            **sev, "checks_run": len(ran), "checks_not_run": len(ids) - len(ran),
-        })
+        rows.append(
+            {
+                "section" if by == "section" else "area": key,
+                "name": name,
+                "light": _light(sev["high"], sev["medium"] + sev["low"], len(ran)),
+                **sev,
+                "checks_run": len(ran),
+                "checks_not_run": len(ids) - len(ran),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -101,9 +110,12 @@ def lights_html(run: Run, by: str = "section") -> str:
         body.append(
             f"<tr><td><span class='light {r.light}' style='color:{LIGHT_COLOURS[r.light]}' aria-hidden='true'>●</span> "
             f"{_e(r.light)}</td><td>{_e(label)}</td><td>{r.high:,}</td><td>{r.medium:,}</td><td>{r.low:,}</td>"
-            f"<td>{r.checks_run}{_e(not_run)}</td></tr>")
-    return (f"<table class='audit lights'><thead><tr><th>Status</th><th>{head}</th><th>High</th><th>Medium</th>"
-            f"<th>Low</th><th>Checks run</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+            f"<td>{r.checks_run}{_e(not_run)}</td></tr>"
+        )
+    return (
+        f"<table class='audit lights'><thead><tr><th>Status</th><th>{head}</th><th>High</th><th>Medium</th>"
+        f"<th>Low</th><th>Checks run</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def by_area_severity(run: Run) -> pd.DataFrame:
@@ -118,11 +130,17 @@ def by_area_severity(run: Run) -> pd.DataFrame:
 
 def area_severity_chart(run: Run):
     frame = by_area_severity(run)
-    return px.bar(frame, x="area_name", y="findings", color="severity", barmode="stack",
-                  category_orders={"severity": SEVERITY_ORDER, "area_name": [AREA_NAMES[a] for a in AREA_ORDER]},
-                  color_discrete_map=SEVERITY_COLOURS,
-                  labels={"area_name": "", "findings": "findings", "severity": "severity"},
-                  title=f"Findings by area and severity, as of {run.as_of:%d %B %Y}")
+    return px.bar(
+        frame,
+        x="area_name",
+        y="findings",
+        color="severity",
+        barmode="stack",
+        category_orders={"severity": SEVERITY_ORDER, "area_name": [AREA_NAMES[a] for a in AREA_ORDER]},
+        color_discrete_map=SEVERITY_COLOURS,
+        labels={"area_name": "", "findings": "findings", "severity": "severity"},
+        title=f"Findings by area and severity, as of {run.as_of:%d %B %Y}",
+    )
 
 
 def earlier_periods(run: Run, reports_root: str | Path) -> list[tuple[str, Path]]:
@@ -131,8 +149,11 @@ def earlier_periods(run: Run, reports_root: str | Path) -> list[tuple[str, Path]
     current = period_of(run.as_of)
     if not root or not root.is_dir():
         return []
-    found = [(p.name, p / "findings.parquet") for p in root.iterdir()
-             if p.is_dir() and PERIOD.match(p.name) and p.name < current and (p / "findings.parquet").exists()]
+    found = [
+        (p.name, p / "findings.parquet")
+        for p in root.iterdir()
+        if p.is_dir() and PERIOD.match(p.name) and p.name < current and (p / "findings.parquet").exists()
+    ]
     return sorted(found)
 
 
@@ -143,8 +164,10 @@ def trend(run: Run, reports_root: str | Path) -> pd.DataFrame:
     the data-quality checks, counted apart so a month of many malformed rows does not swamp the trend.
     """
     earlier = earlier_periods(run, reports_root)
-    frames = [pd.read_parquet(path, columns=["finding_id", "severity", "area"]).assign(period=period)
-              for period, path in earlier]
+    frames = [
+        pd.read_parquet(path, columns=["finding_id", "severity", "area"]).assign(period=period)
+        for period, path in earlier
+    ]
     frames.append(run.findings[["finding_id", "severity", "area"]].assign(period=period_of(run.as_of)))
     allf = pd.concat(frames, ignore_index=True)
     allf["severity"] = allf["severity"].where(allf["area"] != "data_quality", DATA_QUALITY)
@@ -159,10 +182,17 @@ def trend_chart(run: Run, reports_root: str | Path):
     (a month without a report is a gap, not a zero)."""
     frame = trend(run, reports_root)
     frame = frame.assign(month=pd.to_datetime(frame["period"] + "-01"))
-    fig = px.line(frame, x="month", y="findings", color="severity", markers=True,
-                  category_orders={"severity": TREND_SERIES}, color_discrete_map=SEVERITY_COLOURS,
-                  labels={"month": "month", "findings": "findings", "severity": ""},
-                  title="Findings per month: by severity, data quality apart")
+    fig = px.line(
+        frame,
+        x="month",
+        y="findings",
+        color="severity",
+        markers=True,
+        category_orders={"severity": TREND_SERIES},
+        color_discrete_map=SEVERITY_COLOURS,
+        labels={"month": "month", "findings": "findings", "severity": ""},
+        title="Findings per month: by severity, data quality apart",
+    )
     return fig.update_xaxes(dtick="M1", tickformat="%b %Y").update_yaxes(rangemode="tozero")
 
 
@@ -187,8 +217,10 @@ def coverage_lost(run: Run, reports_root: str | Path) -> dict[str, list[str]]:
     tables_before = set(before.get("tables_provided", []))
     tables_now = set(run.manifest.get("tables_provided", []))
     ran_before = {c for c, s in before.get("checks", {}).items() if s.get("status") == "ran"}
-    return {"tables": sorted(tables_before - tables_now),
-            "checks": sorted(c for c in ran_before if run.status(c) != "ran")}
+    return {
+        "tables": sorted(tables_before - tables_now),
+        "checks": sorted(c for c in ran_before if run.status(c) != "ran"),
+    }
 
 
 def coverage_warning_html(run: Run, reports_root: str | Path) -> str:
@@ -198,10 +230,12 @@ def coverage_warning_html(run: Run, reports_root: str | Path) -> str:
         return ""
     since = previous_period(run, reports_root)
     tables = ", ".join(lost["tables"]) or "none"
-    return (f"<div class='warning' role='alert'><b>Less was checked than in {_e(since)}.</b> "
-            f"Records not provided this time: {_e(tables)}. {len(lost['checks'])} check(s) that ran in "
-            f"{_e(since)} could not run: {_e(', '.join(lost['checks']))}. Their earlier findings are shown as "
-            f"<i>not checked</i>, not as resolved.</div>")
+    return (
+        f"<div class='warning' role='alert'><b>Less was checked than in {_e(since)}.</b> "
+        f"Records not provided this time: {_e(tables)}. {len(lost['checks'])} check(s) that ran in "
+        f"{_e(since)} could not run: {_e(', '.join(lost['checks']))}. Their earlier findings are shown as "
+        f"<i>not checked</i>, not as resolved.</div>"
+    )
 
 
 def problem_key(check_id: str, finding_id: str) -> str:
@@ -224,10 +258,16 @@ def lifecycle(run: Run, reports_root: str | Path) -> pd.DataFrame:
     before = pd.read_parquet(earlier[-1][1], columns=cols).astype("string") if earlier else now.iloc[0:0]
     known = {problem_key(c, f) for c, f in zip(before["check_id"], before["finding_id"])}
     current = {problem_key(c, f) for c, f in zip(now["check_id"], now["finding_id"])}
-    now = now.assign(status=["still open" if problem_key(c, f) in known else "new"
-                             for c, f in zip(now["check_id"], now["finding_id"])])
-    kept = pd.Series([problem_key(c, f) not in current for c, f in zip(before["check_id"], before["finding_id"])],
-                     index=before.index, dtype=bool)
+    now = now.assign(
+        status=[
+            "still open" if problem_key(c, f) in known else "new" for c, f in zip(now["check_id"], now["finding_id"])
+        ]
+    )
+    kept = pd.Series(
+        [problem_key(c, f) not in current for c, f in zip(before["check_id"], before["finding_id"])],
+        index=before.index,
+        dtype=bool,
+    )
     gone = before[kept]
     gone = gone.assign(status=["resolved" if run.status(c) == "ran" else "not checked" for c in gone["check_id"]])
     return pd.concat([now, gone], ignore_index=True)
@@ -258,33 +298,70 @@ def top_findings(run: Run, n: int = 10, examples: int = 5) -> pd.DataFrame:
     """The checks with findings, by severity then number of records, with the policy sentence each breaks."""
     f = run.findings
     if f.empty:
-        return pd.DataFrame(columns=["problem", "severity", "check", "findings", "records", "policy",
-                                     "policy sentence", "example records"])
+        return pd.DataFrame(
+            columns=[
+                "problem",
+                "severity",
+                "check",
+                "findings",
+                "records",
+                "policy",
+                "policy sentence",
+                "example records",
+            ]
+        )
     checks = {c.id: c for c in load_checks()}
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    grouped = (f.groupby("check_id")
-               .agg(severity=("severity", "first"), findings=("finding_id", "size"), records=("count", "sum"),
-                    example=("record_id", lambda s: ", ".join(map(str, s.head(examples)))))
-               .reset_index())
-    grouped = grouped.assign(_r=grouped["severity"].map(rank)).sort_values(
-        ["_r", "records", "findings", "check_id"], ascending=[True, False, False, True]).head(n)
+    grouped = (
+        f.groupby("check_id")
+        .agg(
+            severity=("severity", "first"),
+            findings=("finding_id", "size"),
+            records=("count", "sum"),
+            example=("record_id", lambda s: ", ".join(map(str, s.head(examples)))),
+        )
+        .reset_index()
+    )
+    grouped = (
+        grouped.assign(_r=grouped["severity"].map(rank))
+        .sort_values(["_r", "records", "findings", "check_id"], ascending=[True, False, False, True])
+        .head(n)
+    )
     rows = []
     for r in grouped.itertuples(index=False):
         check = checks.get(r.check_id)
         cite = citation(run.policy, check) if check else {"quote": "", "ref": ""}
-        rows.append({"problem": check.title if check else "", "severity": r.severity, "check": r.check_id,
-                     "findings": int(r.findings), "records": int(r.records),
-                     "policy": cite["ref"], "policy sentence": cite["quote"],
-                     "example records": r.example})
+        rows.append(
+            {
+                "problem": check.title if check else "",
+                "severity": r.severity,
+                "check": r.check_id,
+                "findings": int(r.findings),
+                "records": int(r.records),
+                "policy": cite["ref"],
+                "policy sentence": cite["quote"],
+                "example records": r.example,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def evidence(run: Run) -> pd.DataFrame:
     """The input files the figures come from: table, file, rows, size and SHA-256."""
     inputs = run.manifest.get("inputs", [])
-    return pd.DataFrame([{"table": i.get("table"), "file": i.get("path"), "rows": i.get("rows"),
-                          "bytes": i.get("size"), "sha256": i.get("sha256")} for i in inputs],
-                        columns=["table", "file", "rows", "bytes", "sha256"])
+    return pd.DataFrame(
+        [
+            {
+                "table": i.get("table"),
+                "file": i.get("path"),
+                "rows": i.get("rows"),
+                "bytes": i.get("size"),
+                "sha256": i.get("sha256"),
+            }
+            for i in inputs
+        ],
+        columns=["table", "file", "rows", "bytes", "sha256"],
+    )
 
 
 def evidence_html(run: Run) -> str:
@@ -307,11 +384,15 @@ def evidence_html(run: Run) -> str:
     return f"<dl class='evidence'>{dl}</dl>" + table(evidence(run), max_rows=500)
 
 
-
 # --- owners, due dates and the triage register -------------------------------------------------------
 
-TRIAGE_WORDS = {"open": "open", "in_remediation": "in remediation", "reopened": "reopened (acceptance expired)",
-                "accepted_risk": "accepted risk", "false_positive": "false positive"}
+TRIAGE_WORDS = {
+    "open": "open",
+    "in_remediation": "in remediation",
+    "reopened": "reopened (acceptance expired)",
+    "accepted_risk": "accepted risk",
+    "false_positive": "false positive",
+}
 
 
 def first_seen(run: Run, reports_root: str | Path) -> pd.Series:
@@ -322,16 +403,22 @@ def first_seen(run: Run, reports_root: str | Path) -> pd.Series:
     seen: dict[str, dt.date] = {}
     for _, path in earlier_periods(run, reports_root):
         manifest = path.parent / "manifest.json"
-        as_of = (dt.date.fromisoformat(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
-                 if manifest.exists() else None)
+        as_of = (
+            dt.date.fromisoformat(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
+            if manifest.exists()
+            else None
+        )
         if as_of is None:
             continue
         old = pd.read_parquet(path, columns=["finding_id", "check_id"])
         for c, f in zip(old["check_id"], old["finding_id"]):
             seen.setdefault(problem_key(c, f), as_of)
     f = run.findings
-    return pd.Series([seen.get(problem_key(c, i), run.as_of) for c, i in zip(f["check_id"], f["finding_id"])],
-                     index=f["finding_id"].to_numpy(), dtype=object)
+    return pd.Series(
+        [seen.get(problem_key(c, i), run.as_of) for c, i in zip(f["check_id"], f["finding_id"])],
+        index=f["finding_id"].to_numpy(),
+        dtype=object,
+    )
 
 
 def working_register(run: Run, reports_root: str | Path = "") -> pd.DataFrame:
@@ -343,8 +430,14 @@ def working_register(run: Run, reports_root: str | Path = "") -> pd.DataFrame:
     key = str(reports_root)
     if key not in cache:
         seen = first_seen(run, reports_root) if reports_root else None
-        cache[key] = triage.decide(run.findings, triage.load_register(run.data), triage.load_owners(run.data),
-                                   run.as_of, seen, record_owners(run))
+        cache[key] = triage.decide(
+            run.findings,
+            triage.load_register(run.data),
+            triage.load_owners(run.data),
+            run.as_of,
+            seen,
+            record_owners(run),
+        )
     return cache[key]
 
 
@@ -356,8 +449,10 @@ def record_owners(run: Run) -> dict[tuple[str, str], str]:
     ex = run.extract
     if "processing_activities" not in ex.provided:
         return {}
-    frame = ex.sql("SELECT _key AS record_id, any_value(trim(owner)) AS owner FROM processing_activities_all "
-                   "WHERE owner IS NOT NULL AND trim(owner) <> '' GROUP BY _key")
+    frame = ex.sql(
+        "SELECT _key AS record_id, any_value(trim(owner)) AS owner FROM processing_activities_all "
+        "WHERE owner IS NOT NULL AND trim(owner) <> '' GROUP BY _key"
+    )
     return {("processing_activities", str(r)): str(o) for r, o in zip(frame["record_id"], frame["owner"])}
 
 
@@ -380,12 +475,19 @@ def _titles() -> dict[str, str]:
 
 def _register_view(reg: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     titles = _titles()
-    return pd.DataFrame({
-        "severity": reg["severity"], "problem": reg["check_id"].map(titles).fillna(""), "check": reg["check_id"],
-        "record": reg["record_id"], "owner": reg["owner"], "due": [d.isoformat() for d in reg["due"]],
-        "first seen": [d.isoformat() for d in reg["first_seen"]],
-        "days open": [(as_of - d).days for d in reg["first_seen"]],
-        "status": reg["triage"].map(TRIAGE_WORDS)})
+    return pd.DataFrame(
+        {
+            "severity": reg["severity"],
+            "problem": reg["check_id"].map(titles).fillna(""),
+            "check": reg["check_id"],
+            "record": reg["record_id"],
+            "owner": reg["owner"],
+            "due": [d.isoformat() for d in reg["due"]],
+            "first seen": [d.isoformat() for d in reg["first_seen"]],
+            "days open": [(as_of - d).days for d in reg["first_seen"]],
+            "status": reg["triage"].map(TRIAGE_WORDS),
+        }
+    )
 
 
 def act_first(run: Run, reports_root: str | Path, n: int = 10) -> pd.DataFrame:
@@ -411,11 +513,17 @@ def decided_apart(run: Run, reports_root: str | Path) -> pd.DataFrame:
     reg = working_register(run, reports_root)
     reg = reg[reg["triage"].isin(triage.CLOSED_STATES)].sort_values(["triage", "check_id", "record_id"])
     titles = _titles()
-    return pd.DataFrame({
-        "status": reg["triage"].map(TRIAGE_WORDS), "problem": reg["check_id"].map(titles).fillna(""),
-        "check": reg["check_id"], "record": reg["record_id"], "reason": reg["triage_reason"],
-        "decided by": reg["decided_by"],
-        "until": [d.isoformat() if isinstance(d, dt.date) else "" for d in reg["expires"]]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "status": reg["triage"].map(TRIAGE_WORDS),
+            "problem": reg["check_id"].map(titles).fillna(""),
+            "check": reg["check_id"],
+            "record": reg["record_id"],
+            "reason": reg["triage_reason"],
+            "decided by": reg["decided_by"],
+            "until": [d.isoformat() if isinstance(d, dt.date) else "" for d in reg["expires"]],
+        }
+    ).reset_index(drop=True)
 
 
 def what_changed(run: Run, reports_root: str | Path) -> pd.DataFrame:
@@ -427,14 +535,20 @@ def what_changed(run: Run, reports_root: str | Path) -> pd.DataFrame:
     cols = ["severity", "problem", "check", "new", "resolved", "not checked", "still open"]
     if life.empty:
         return pd.DataFrame(columns=cols)
-    wide = life.pivot_table(index=["check_id", "severity"], columns="status", values="finding_id",
-                            aggfunc="count", fill_value=0).reindex(columns=LIFECYCLE, fill_value=0).reset_index()
+    wide = (
+        life.pivot_table(
+            index=["check_id", "severity"], columns="status", values="finding_id", aggfunc="count", fill_value=0
+        )
+        .reindex(columns=LIFECYCLE, fill_value=0)
+        .reset_index()
+    )
     wide = wide[(wide["new"] + wide["resolved"] + wide["not checked"]) > 0]
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     wide = wide.assign(_r=wide["severity"].map(rank), _n=wide["new"] + wide["resolved"] + wide["not checked"])
     wide = wide.sort_values(["_r", "_n", "check_id"], ascending=[True, False, True])
-    out = pd.DataFrame({"severity": wide["severity"], "problem": wide["check_id"].map(_titles()).fillna(""),
-                        "check": wide["check_id"]})
+    out = pd.DataFrame(
+        {"severity": wide["severity"], "problem": wide["check_id"].map(_titles()).fillna(""), "check": wide["check_id"]}
+    )
     for s in ["new", "resolved", "not checked", "still open"]:
         out[s] = [f"{int(v):,}" if v else "" for v in wide[s]]
     return out.reset_index(drop=True)

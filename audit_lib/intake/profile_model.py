@@ -5,11 +5,12 @@ list of accepted names (the first one present in a row wins: ``[Email Address, E
 template (``"{Id}-email-opt-out"``), a lookup in another table, or a conditional value (written only
 when a condition on the row holds). Loading a profile checks every name against the data contract.
 """
+
 from __future__ import annotations
 
 import zoneinfo
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -25,7 +26,7 @@ class Lookup(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     lookup: str
-    value: Union[str, list[str]]
+    value: str | list[str]
 
 
 class Conditional(BaseModel):
@@ -45,7 +46,7 @@ class Conditional(BaseModel):
         return v
 
 
-Source = Union[str, list[Union[str, Conditional]], Lookup, Conditional]
+Source = str | list[str | Conditional] | Lookup | Conditional
 
 
 class Mapping(BaseModel):
@@ -61,7 +62,7 @@ class Mapping(BaseModel):
     booleans: list[str] = Field(default_factory=list)
     split: dict[str, str] = Field(default_factory=dict)
     # a where key may give alternative names: "IsConverted | Converted"
-    where: dict[str, Union[bool, str]] = Field(default_factory=dict)
+    where: dict[str, bool | str] = Field(default_factory=dict)
     # columns the export may lack, each with what that means ("" = the canonical column stays empty)
     optional_columns: dict[str, str] = Field(default_factory=dict)
     # the value of a canonical column when the export lacks its column altogether
@@ -93,7 +94,7 @@ class Mapping(BaseModel):
         if v is not None:
             try:
                 zoneinfo.ZoneInfo(v)
-            except Exception:
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone '{v}'") from None
         return v
 
@@ -103,10 +104,16 @@ class Mapping(BaseModel):
         if self.table not in contract:
             raise ValueError(f"table '{self.table}' is not a canonical table ({', '.join(contract)})")
         known = contract[self.table].columns
-        for key, names in [("columns", self.columns), ("constants", self.constants), ("value_maps", self.value_maps),
-                           ("timestamp_formats", self.timestamp_formats), ("booleans", self.booleans),
-                           ("split", self.split), ("optional_columns", self.optional_columns),
-                           ("defaults", self.defaults)]:
+        for key, names in [
+            ("columns", self.columns),
+            ("constants", self.constants),
+            ("value_maps", self.value_maps),
+            ("timestamp_formats", self.timestamp_formats),
+            ("booleans", self.booleans),
+            ("split", self.split),
+            ("optional_columns", self.optional_columns),
+            ("defaults", self.defaults),
+        ]:
             for name in names:
                 if name not in known:
                     raise ValueError(f"{key}: '{name}' is not a column of {self.table} ({', '.join(known)})")
