@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from audit_lib.contract import load_contract
 from audit_lib.errors import PolicyError
 from audit_lib.reference import art6_bases
 from audit_lib.safeyaml import safe_load
@@ -32,18 +33,7 @@ REQUIRED_PARAMETERS = (
     "dsr_extension_months",
     "breach_notification_hours",
 )
-CONTRACT_TABLES = (
-    "persons",
-    "consents",
-    "objections",
-    "communications",
-    "processing_activities",
-    "recipients",
-    "connection_logs",
-    "rights_requests",
-    "breaches",
-    "payments",
-)
+CONTRACT_TABLES = tuple(load_contract())  # the data contract's tables (policy columns name them)
 
 Channel = Literal["email", "sms", "post", "phone"]
 MessagePurpose = Literal["newsletter", "commercial", "event_invitation", "satisfaction_survey", "service"]

@@ -21,21 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from audit_lib.contract import load_contract
 from audit_lib.dates import as_of_for
 from audit_lib.policy import load_policy
 
-TABLES = (
-    "persons",
-    "consents",
-    "objections",
-    "communications",
-    "processing_activities",
-    "recipients",
-    "connection_logs",
-    "rights_requests",
-    "breaches",
-    "payments",
-)
+TABLES = tuple(load_contract())
 
 
 def read_table(root: Path, name: str) -> pd.DataFrame | None:
