@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .checks import load_checks
 from .htmlsafe import escape as _e
 from .policy import Policy, load_policy
 from .run import Results, check_by_id, run_checks
@@ -33,6 +34,7 @@ class Run:
     policy: Policy
     run_dir: Path | None = None
     _results: Results | None = field(default=None, repr=False)
+    shown: set[str] = field(default_factory=set, repr=False)  # check ids whose box this notebook showed
 
     @cached_property
     def extract(self):
@@ -153,6 +155,7 @@ def _geo_assets() -> str:
 def check_box(run: Run, check_id: str) -> str:
     """HTML: the check's plain title, the policy's Dutch sentence, the legal rule and the count."""
     check = check_by_id(check_id)
+    run.shown.add(check_id)
     found = run.of(check_id)
     status = run.status(check_id)
     if status == "not_run":
@@ -174,6 +177,20 @@ def check_box(run: Run, check_id: str) -> str:
         + (f"<p class='note'><b>Policy note:</b> {_e(cite['note'])}</p>" if cite["note"] else "")
         + f"<p class='rule'><b>Rule:</b> {_e(check.rule_text(values))}<br><b>Law:</b> {_e(check.legal_ref)}</p></div>"
     )
+
+
+def other_checks(run: Run, *areas: str) -> str:
+    """HTML: the box and findings of every declared check of ``areas`` this notebook has not shown yet.
+
+    A check added to an area (one declaration + SQL) appears in its area's notebook with no notebook edit;
+    a hand-written section with charts, placed before this cell, takes its place when one is worth it.
+    """
+    parts = [
+        check_box(run, c.id) + findings_table(run, c.id)
+        for c in load_checks()
+        if c.area in areas and c.id not in run.shown
+    ]
+    return "".join(parts) or "<p class='note'>Every check of this area is shown above.</p>"
 
 
 def citation(policy: Policy, check) -> dict[str, str]:
