@@ -1,7 +1,8 @@
-"""The offset detection in ``parse_ts`` was rewritten for speed (issue 17): same readings as before."""
+"""The offset detection in ``parse_ts`` was rewritten for speed (issue 17): same readings as the slices before."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import duckdb
 import pytest
@@ -28,12 +29,20 @@ VALUES = [
 ]
 
 
+def _shuffled_ends(n: int = 3000) -> list[str]:
+    """Values whose last characters mix signs, Z/z, digits, colons, spaces, newlines and non-ASCII letters."""
+    rng = random.Random(17)
+    alphabet = "+-Zz0123456789: \néT🎉"
+    return [rng.choice(["2026-10-31T23:30:00", "1234567", "ab"]) + "".join(rng.choices(alphabet, k=rng.randint(0, 7)))
+            for _ in range(n)]
+
+
 @pytest.fixture()
 def con():
     c = duckdb.connect()
     install_macros(c, "Europe/Brussels")
     c.execute("CREATE TABLE v(s VARCHAR)")
-    c.executemany("INSERT INTO v VALUES (?)", [[v] for v in VALUES] + [[None]])
+    c.executemany("INSERT INTO v VALUES (?)", [[v] for v in VALUES + _shuffled_ends()] + [[None]])
     yield c
     c.close()
 
@@ -43,6 +52,7 @@ def test_offset_macros_read_every_value_as_the_slices_did(con):
         f"SELECT s, ts_has_offset(s), {OLD_HAS_OFFSET}, "
         f"CASE WHEN ts_has_offset(s) THEN ts_offset_ok(s) END, CASE WHEN {OLD_HAS_OFFSET} THEN {OLD_OFFSET_OK} END "
         "FROM v").fetchall()
+    assert len(rows) > 3000 and sum(1 for r in rows if r[1]) > 200  # many values with an offset among them
     assert [r[0] for r in rows if r[1] != r[2] or r[3] != r[4]] == []
 
 
