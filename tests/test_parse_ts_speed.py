@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -73,3 +74,22 @@ def test_parse_ts_across_brussels_midnight_and_offsets(con):
         assert got[unreadable] is None, unreadable
     assert con.execute("SELECT local_date(parse_ts('2026-10-31T23:30:00Z'))").fetchone()[0] == dt.date(2026, 11, 1)
     assert con.execute("SELECT local_date(parse_ts('2026-10-31T22:59:59Z'))").fetchone()[0] == dt.date(2026, 10, 31)
+
+
+def test_a_file_column_named_like_a_parse_body_is_ignored(tmp_path):
+    """The typing reads each date's text in a select of its own (``<col>__body``): a file column of that
+    name is not canonical and must neither break the load nor change a value."""
+    import shutil
+
+    from audit_lib.extract import Extract
+
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    data = tmp_path / "data"
+    shutil.copytree(root, data)
+    persons = data / "persons.csv"
+    lines = persons.read_text(encoding="utf-8").splitlines()
+    persons.write_text("\n".join([lines[0] + ",collected_at__body"] + [line + ",2099-01-01" for line in lines[1:]])
+                       + "\n", encoding="utf-8")
+    with Extract(root, dt.date(2026, 10, 31)) as before, Extract(data, dt.date(2026, 10, 31)) as after:
+        query = "SELECT _row, collected_at, _invalid, _future FROM persons_all ORDER BY _row"
+        assert after.con.execute(query).fetchall() == before.con.execute(query).fetchall()
