@@ -2,6 +2,7 @@
 
 The public API: open an extract for an audit date, run the declared checks, read the findings.
 """
+
 from .checks import load_checks
 from .extract import Extract, open_extract
 from .policy import load_policy

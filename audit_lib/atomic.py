@@ -5,6 +5,7 @@ ONE system call: Linux ``renameat2(RENAME_EXCHANGE)`` when the target exists (th
 at the staging path and is deleted), a plain rename when it does not. Leftovers of a run killed
 earlier (``.tmp-*``/``.old-*`` of a process that no longer runs) are removed before a new run.
 """
+
 from __future__ import annotations
 
 import ctypes

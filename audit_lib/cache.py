@@ -8,6 +8,7 @@ extract, personal data included: it lives in the user's cache folder (``$XDG_CAC
 ``~/.cache``, then ``gdpr-audit``), ``configure(None)`` turns it off, ``configure(folder)`` moves it,
 and only the newest ``KEEP`` entries are kept.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,13 +56,23 @@ def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str, profi
     for f in files:
         stat = f.path.stat()
         signature.append([str(f.path.resolve()), f.table, f.profile, stat.st_size, stat.st_mtime_ns])
-    key = json.dumps({"files": signature, "as_of": as_of.isoformat(), "policy": policy_sha256,
-                      "version": tool_version(), "profiles": profiles}, sort_keys=True, default=str)
+    key = json.dumps(
+        {
+            "files": signature,
+            "as_of": as_of.isoformat(),
+            "policy": policy_sha256,
+            "version": tool_version(),
+            "profiles": profiles,
+        },
+        sort_keys=True,
+        default=str,
+    )
     return root / hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def restore(con: duckdb.DuckDBPyConnection, entry: Path,
-            files: list[SourceFile]) -> tuple[set[str], dict[str, list[str]]] | None:
+def restore(
+    con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile]
+) -> tuple[set[str], dict[str, list[str]]] | None:
     """Attach an entry read-only as ``extract_cache`` and give ``files`` the facts saved with it.
 
     Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``) and the
@@ -75,8 +86,10 @@ def restore(con: duckdb.DuckDBPyConnection, entry: Path,
     if COLUMNS not in saved:  # an entry written before columns were recorded: read the files again
         return None
     con.execute(f"ATTACH {literal(db)} AS {ATTACHED} (READ_ONLY)")
-    cached = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ATTACHED]).fetchall()}
+    cached = {
+        r[0]
+        for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ATTACHED]).fetchall()
+    }
     for f in files:
         for key, value in saved.get(str(f.path), {}).items():
             setattr(f, key, value)
@@ -84,15 +97,18 @@ def restore(con: duckdb.DuckDBPyConnection, entry: Path,
     return cached, saved[COLUMNS]
 
 
-def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile],
-         columns: dict[str, list[str]]) -> None:
+def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]) -> None:
     """Write the connection's typed tables and daily summaries into a new cache entry (atomically)."""
     work = entry.with_name(entry.name + f".tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
-        "(table_name LIKE '%\\_typed' ESCAPE '\\' OR table_name LIKE '%\\_days' ESCAPE '\\')").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
+            "(table_name LIKE '%\\_typed' ESCAPE '\\' OR table_name LIKE '%\\_days' ESCAPE '\\')"
+        ).fetchall()
+    ]
     con.execute(f"ATTACH {literal(work / 'extract.duckdb')} AS cache_out")
     try:
         for name in tables:
@@ -108,8 +124,10 @@ def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile],
 
 
 def _prune(root: Path) -> None:
-    entries = sorted((p for p in root.iterdir() if p.is_dir() and ".tmp-" not in p.name),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted(
+        (p for p in root.iterdir() if p.is_dir() and ".tmp-" not in p.name),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in entries[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
-

@@ -1,4 +1,5 @@
 """The command line: ``gdpr-audit check | report | sample``."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,29 +24,56 @@ def _common(p: argparse.ArgumentParser, out_default: str | None) -> None:
     p.add_argument("--policy", type=Path, default=None, help="policy YAML (default: the shipped Socomec policy)")
     p.add_argument("--out", type=Path, required=out_default is None, default=out_default, help="output folder")
     p.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
-    p.add_argument("--profile", action="append", default=[], metavar="TABLE=NAME",
-                   help="read a system's export through a source profile, e.g. persons=salesforce_lead_api "
-                        "(repeatable; see docs/profiles.md)")
-    p.add_argument("--profile-dir", dest="profile_dir", action="append", default=[], type=Path, metavar="DIR",
-                   help="folder of your own profile YAML files (repeatable)")
-    p.add_argument("--date-order", dest="date_order", choices=["DMY", "MDY"], default=None,
-                   help="day-first (DMY) or month-first (MDY) dates in every profiled export "
-                        "(default: the profile's, or detected from the data; recorded in the manifest)")
+    p.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="TABLE=NAME",
+        help="read a system's export through a source profile, e.g. persons=salesforce_lead_api "
+        "(repeatable; see docs/profiles.md)",
+    )
+    p.add_argument(
+        "--profile-dir",
+        dest="profile_dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="folder of your own profile YAML files (repeatable)",
+    )
+    p.add_argument(
+        "--date-order",
+        dest="date_order",
+        choices=["DMY", "MDY"],
+        default=None,
+        help="day-first (DMY) or month-first (MDY) dates in every profiled export "
+        "(default: the profile's, or detected from the data; recorded in the manifest)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="gdpr-audit", description="Audit record extracts against the privacy policy.")
     sub = ap.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="run every check; write findings and manifest", epilog=EPILOG_CHECK,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check = sub.add_parser(
+        "check",
+        help="run every check; write findings and manifest",
+        epilog=EPILOG_CHECK,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(check, None)
-    report = sub.add_parser("report", help="render the period's HTML reports",
-                            epilog="Example:\n  gdpr-audit report --data sample_data --period 2026-10",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    report = sub.add_parser(
+        "report",
+        help="render the period's HTML reports",
+        epilog="Example:\n  gdpr-audit report --data sample_data --period 2026-10",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(report, "reports")
-    sample = sub.add_parser("sample", help="generate a synthetic extract with its answer key",
-                            epilog="Example:\n  gdpr-audit sample --out /tmp/sample-m --scale M --seed 42",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    sample = sub.add_parser(
+        "sample",
+        help="generate a synthetic extract with its answer key",
+        epilog="Example:\n  gdpr-audit sample --out /tmp/sample-m --scale M --seed 42",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sample.add_argument("--out", type=Path, required=True)
     sample.add_argument("--scale", choices=["S", "M", "L"], default="S")
     sample.add_argument("--seed", type=int, default=42)
@@ -99,7 +127,10 @@ def _run(args) -> int:
         print(f"gdpr-audit: error: {where}: {err.strerror or type(err).__name__}", file=sys.stderr)
         return 2
     except MemoryError:
-        print("gdpr-audit: error: out of memory: DuckDB needed more than extract.MEMORY_LIMIT and the disk it spills to", file=sys.stderr)
+        print(
+            "gdpr-audit: error: out of memory: DuckDB needed more than extract.MEMORY_LIMIT and the disk it spills to",
+            file=sys.stderr,
+        )
         return 2
     except Exception as err:  # noqa: BLE001 - a DuckDB or library failure still gets one line, no data value
         from .intake.readers import first_line  # noqa: PLC0415

@@ -1,4 +1,5 @@
 """``gdpr-audit check``: load, run every check, write findings and manifest, print a summary."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,19 +22,35 @@ from .run import AREA_ORDER, Results, run_checks
 def choices_of(args) -> Choices:
     """The profile settings of a command line (--profile, --profile-dir, --date-order)."""
     parse_choices(getattr(args, "profile", None) or [])  # a malformed TABLE=NAME stops here, before loading
-    return Choices(list(getattr(args, "profile", None) or []),
-                   [Path(d).resolve() for d in getattr(args, "profile_dir", None) or []],
-                   getattr(args, "date_order", None))
+    return Choices(
+        list(getattr(args, "profile", None) or []),
+        [Path(d).resolve() for d in getattr(args, "profile_dir", None) or []],
+        getattr(args, "date_order", None),
+    )
 
 
-def audit_to_folder(data: Path, as_of: dt.date, policy: Path | None, out: Path, quiet: bool = False,
-                    command: str = "check", choices: Choices | None = None) -> tuple[Results, dict]:
+def audit_to_folder(
+    data: Path,
+    as_of: dt.date,
+    policy: Path | None,
+    out: Path,
+    quiet: bool = False,
+    command: str = "check",
+    choices: Choices | None = None,
+) -> tuple[Results, dict]:
     """Run the whole audit and write findings.{csv,parquet,xlsx} and manifest.json into ``out``."""
     started = dt.datetime.now(dt.timezone.utc)
     progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     choices = choices or Choices()
-    with Extract(data, as_of, policy, progress, profiles=choices.profiles, profile_dirs=choices.dirs,
-                 date_order=choices.date_order) as extract:
+    with Extract(
+        data,
+        as_of,
+        policy,
+        progress,
+        profiles=choices.profiles,
+        profile_dirs=choices.dirs,
+        date_order=choices.date_order,
+    ) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
@@ -61,8 +78,10 @@ def summary_lines(results: Results, manifest: dict) -> list[str]:
         sub = f[f["area"] == area]
         ids = [c for c, s in results.status.items() if s["status"] == "not_run" and area_of.get(c) == area]
         counts = ", ".join(f"{sev} {int((sub['severity'] == sev).sum())}" for sev in ("high", "medium", "low"))
-        reasons = [f"{c} ({results.status[c]['reason']})" if results.status[c]["reason"].startswith("column")
-                   else c for c in ids]
+        reasons = [
+            f"{c} ({results.status[c]['reason']})" if results.status[c]["reason"].startswith("column") else c
+            for c in ids
+        ]
         note = f"  (not run: {', '.join(reasons)})" if ids else ""
         lines.append(f"  {area:<13} {len(sub):>6}  {counts}{note}")
     if manifest["tables_not_provided"]:
@@ -84,8 +103,10 @@ def usable_out(out: Path) -> Path:
     if out.is_dir():
         others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES)
         if others:
-            raise OutputError(f"--out {out}: holds other files ({others[0][:60]}...); give an empty folder or "
-                              "a previous run's output folder, which is replaced whole")
+            raise OutputError(
+                f"--out {out}: holds other files ({others[0][:60]}...); give an empty folder or "
+                "a previous run's output folder, which is replaced whole"
+            )
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -99,7 +120,9 @@ def check_command(args) -> int:
     staging = staging_for(out)
     try:
         # the new findings and their manifest replace --out together, or not at all
-        results, manifest = audit_to_folder(args.data, as_of, args.policy, staging, args.quiet, choices=choices_of(args))
+        results, manifest = audit_to_folder(
+            args.data, as_of, args.policy, staging, args.quiet, choices=choices_of(args)
+        )
         swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,4 +1,5 @@
 """The data contract (canonical tables and columns), read from data/contract.yaml."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

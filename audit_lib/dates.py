@@ -1,4 +1,5 @@
 """The audit date: a period ``YYYY-MM`` means as_of = its last day."""
+
 from __future__ import annotations
 
 import calendar
@@ -41,8 +42,10 @@ def period_end(period: str) -> dt.date:
     """The last day of a month ``YYYY-MM`` (four-digit year 1900-2200, month 01-12)."""
     m = PERIOD.fullmatch(period.strip())
     if not m or not 1 <= int(m.group(2)) <= 12 or not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
-        raise UsageError(f"--period '{period[:40]}': expected a month YYYY-MM between {FIRST_YEAR}-01 and "
-                         f"{LAST_YEAR}-12, e.g. 2026-10")
+        raise UsageError(
+            f"--period '{period[:40]}': expected a month YYYY-MM between {FIRST_YEAR}-01 and "
+            f"{LAST_YEAR}-12, e.g. 2026-10"
+        )
     year, month = int(m.group(1)), int(m.group(2))
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

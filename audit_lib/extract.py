@@ -1,4 +1,5 @@
 """Open an extract folder for an audit date: load every table into DuckDB, type it, fingerprint it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,9 +61,17 @@ class Extract:
     ``t_all`` (every row with its data-quality flags), plus the policy's and the reference tables.
     """
 
-    def __init__(self, data: str | Path, as_of: dt.date, policy: Policy | str | Path | None = None,
-                 progress: Progress | None = None, profiles: list[str] | None = None,
-                 profile_dirs: list[str | Path] | None = None, cache: bool = False, date_order: str | None = None):
+    def __init__(
+        self,
+        data: str | Path,
+        as_of: dt.date,
+        policy: Policy | str | Path | None = None,
+        progress: Progress | None = None,
+        profiles: list[str] | None = None,
+        profile_dirs: list[str | Path] | None = None,
+        cache: bool = False,
+        date_order: str | None = None,
+    ):
         self.root = Path(data)
         self.use_cache = cache  # interactive re-opening: see audit_lib/cache.py
         # source profiles "TABLE=NAME", their folders and the date order: explicit, recorded in the manifest
@@ -152,7 +161,9 @@ class Extract:
 
     def _load(self) -> None:
         found = discover(self.root, list(self.contract))
-        canonical = {f.path for s in found.values() for f in s.files} | {p for s in found.values() for p, _ in s.skipped}
+        canonical = {f.path for s in found.values() for f in s.files} | {
+            p for s in found.values() for p, _ in s.skipped
+        }
         caught: list[tuple[Path, str]] = []
         plans = plan_profiles(self.root, self.choices, canonical, self.progress, caught)
         self.sources = merge_sources(found, plans, self.root)
@@ -160,8 +171,11 @@ class Extract:
         for line in skipped_lines(self.skipped, self.root):
             self.progress(line)
         self._reader = ProfileReader(plans, self.choices.date_order)
-        entry = (cache.entry_for(self.files, self.as_of, self.policy.sha256, self.choices.record())
-                 if self.use_cache else None)
+        entry = (
+            cache.entry_for(self.files, self.as_of, self.policy.sha256, self.choices.record())
+            if self.use_cache
+            else None
+        )
         restored = cache.restore(self.con, entry, self.files) if entry is not None else None
         if restored is not None:
             cached, self.source_columns = restored
@@ -187,7 +201,8 @@ class Extract:
                 build_typed(self.con, table, raw, name, in_place=True)
             if f"{name}_days" in cached:
                 self.con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM {cache.ATTACHED}.{name}_days")
+                    f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM {cache.ATTACHED}.{name}_days"
+                )
 
     def _read_all(self) -> None:
         reader = self._reader
@@ -201,8 +216,11 @@ class Extract:
                 raw = reader.read(self.con, name, source, Path(self._tmp.name))
                 self.source_columns[name] = [r[0] for r in self.con.execute(f"DESCRIBE {raw}").fetchall()]
                 # the large table stays a view over its files when it can: one scan makes its summary
-                in_place = aggregate and self.con.execute(
-                    "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0] > 0
+                in_place = (
+                    aggregate
+                    and self.con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0]
+                    > 0
+                )
                 label = source.files[0].display(self.root) if len(source.files) == 1 else f"{name}/"
                 table = self.contract[name]
 
@@ -230,8 +248,11 @@ class Extract:
             return
         has_file = "_file" in [r[0] for r in self.con.execute(f"DESCRIBE {relation}").fetchall()]
         count = "sum(rows)" if relation.endswith("_days") else "count(*)"
-        counts = dict(self.con.execute(
-            f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall()) if has_file else {}
+        counts = (
+            dict(self.con.execute(f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall())
+            if has_file
+            else {}
+        )
         for f in source.files:
             if f.rows is None:
                 f.rows = counts.get(str(f.read_path or f.path), 0)
@@ -285,9 +306,14 @@ def _typed_empty(con: duckdb.DuckDBPyConnection, table: Table) -> str:
     return "\n".join(ddl)
 
 
-def open_extract(data: str | Path, as_of: dt.date | str | None = None, period: str | None = None,
-                 policy: Policy | str | Path | None = None, progress: Progress | None = None,
-                 cache: bool = True) -> Extract:
+def open_extract(
+    data: str | Path,
+    as_of: dt.date | str | None = None,
+    period: str | None = None,
+    policy: Policy | str | Path | None = None,
+    progress: Progress | None = None,
+    cache: bool = True,
+) -> Extract:
     """Load an extract folder for an audit date (``as_of`` or ``period``); an unchanged one re-opens from the cache."""
     from .dates import as_of_for  # noqa: PLC0415
 

@@ -1,4 +1,5 @@
 """Findings as rows: merge per (check, record), give each a stable id, write CSV, Parquet and XLSX."""
+
 from __future__ import annotations
 
 import csv
@@ -9,8 +10,19 @@ from pathlib import Path
 import pandas as pd
 
 COLUMNS = [
-    "finding_id", "check_id", "area", "severity", "table", "record_id", "person_id",
-    "observed", "rule", "policy_ref", "legal_ref", "as_of", "count",
+    "finding_id",
+    "check_id",
+    "area",
+    "severity",
+    "table",
+    "record_id",
+    "person_id",
+    "observed",
+    "rule",
+    "policy_ref",
+    "legal_ref",
+    "as_of",
+    "count",
 ]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,14 +65,17 @@ def safe_for_spreadsheets(frame: pd.DataFrame, cell=neutralise) -> pd.DataFrame:
     return out
 
 
-def write_findings(findings: pd.DataFrame, out: Path, extra_sheets: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+def write_findings(
+    findings: pd.DataFrame, out: Path, extra_sheets: dict[str, pd.DataFrame] | None = None
+) -> list[Path]:
     """Write findings.csv, findings.parquet and findings.xlsx (formula-safe) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     safe = safe_for_spreadsheets(findings[COLUMNS])
     paths = [out / "findings.csv", out / "findings.parquet", out / "findings.xlsx"]
     # every text field quoted: a field holding ';' stays one cell in a semicolon-locale Excel too
     safe_for_spreadsheets(findings[COLUMNS], neutralise_csv).to_csv(
-        paths[0], index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC)
+        paths[0], index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC
+    )
     safe.to_parquet(paths[1], index=False)
     with pd.ExcelWriter(paths[2], engine="openpyxl") as xl:
         safe.to_excel(xl, sheet_name="findings", index=False)

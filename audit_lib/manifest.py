@@ -1,4 +1,5 @@
 """The evidence trail of a run: every input's fingerprint, the policy's, parameters and versions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,14 +23,19 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def build_manifest(extract: Extract, status: dict[str, dict], started: dt.datetime, outputs: list[Path],
-                   command: str = "check") -> dict:
+def build_manifest(
+    extract: Extract, status: dict[str, dict], started: dt.datetime, outputs: list[Path], command: str = "check"
+) -> dict:
     """A JSON-ready record of what was read, with what, for which date, and what came out."""
     return {
         "tool": {"name": "gdpr-audit", "version": tool_version(), "command": command},
         # the holiday library decides rights deadlines (policy holiday_calendar): its version is evidence too
-        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-                     "holidays": _version("holidays")},
+        "versions": {
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "pandas": pd.__version__,
+            "holidays": _version("holidays"),
+        },
         "as_of": extract.as_of.isoformat(),
         "as_of_end": extract.as_of_end().isoformat(),
         "data": str(extract.root.resolve()),

@@ -3,6 +3,7 @@
 Notebooks stay thin: a parameters cell, then one call and one display per cell. Every display here
 escapes text from the extracts and embeds plotly.js once per notebook (reports work offline).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,9 +43,15 @@ class Run:
         # the profiles of the run come from its manifest (never from the environment)
         path = self.run_dir / "manifest.json" if self.run_dir else None
         chosen = json.loads(path.read_text(encoding="utf-8")).get("profiles", {}) if path and path.exists() else {}
-        return Extract(self.data, self.as_of, self.policy, cache=self.run_dir is None,
-                       profiles=chosen.get("choices"), profile_dirs=chosen.get("dirs"),
-                       date_order=chosen.get("date_order"))
+        return Extract(
+            self.data,
+            self.as_of,
+            self.policy,
+            cache=self.run_dir is None,
+            profiles=chosen.get("choices"),
+            profile_dirs=chosen.get("dirs"),
+            date_order=chosen.get("date_order"),
+        )
 
     @cached_property
     def findings(self) -> pd.DataFrame:
@@ -108,8 +115,12 @@ def show(fig) -> None:
 
     global _PLOTLY_EMBEDDED, _GEO_EMBEDDED
     fig.update_layout(template="plotly_white", margin={"l": 40, "r": 20, "t": 50, "b": 40})
-    out = fig.to_html(full_html=False, include_plotlyjs=not _PLOTLY_EMBEDDED, include_mathjax=False,
-                      config={"displaylogo": False, "responsive": True})
+    out = fig.to_html(
+        full_html=False,
+        include_plotlyjs=not _PLOTLY_EMBEDDED,
+        include_mathjax=False,
+        config={"displaylogo": False, "responsive": True},
+    )
     _PLOTLY_EMBEDDED = True
     if not _GEO_EMBEDDED and any(t.type in GEO_TRACES for t in fig.data):
         out = _geo_assets() + out
@@ -134,15 +145,19 @@ def plotly_script() -> str:
     To use in place of plotly's full bundle: ``fig.to_html(include_plotlyjs=False, ...)`` and, once per
     page, ``plotly_script()`` before the first figure.
     """
-    return ("<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
-            f"<script charset=\"utf-8\" type=\"text/javascript\">{plotly_js()}</script>\n")
+    return (
+        "<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
+        f'<script charset="utf-8" type="text/javascript">{plotly_js()}</script>\n'
+    )
 
 
 def _geo_assets() -> str:
     """The world map outlines, embedded: plotly.js would otherwise fetch them from a CDN."""
     topo = (Path(__file__).parent / "data" / "geo" / "world_110m.json").read_text(encoding="utf-8")
-    return ("<script>window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};"
-            f"window.PlotlyGeoAssets.topojson['world_110m'] = {topo};</script>")
+    return (
+        "<script>window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};"
+        f"window.PlotlyGeoAssets.topojson['world_110m'] = {topo};</script>"
+    )
 
 
 def check_box(run: Run, check_id: str) -> str:
@@ -170,8 +185,11 @@ def table(frame: pd.DataFrame, max_rows: int = MAX_ROWS, caption: str = "") -> s
     """An escaped HTML table of at most ``max_rows`` rows, saying how many were left out."""
     shown = frame.head(max_rows).astype(object)
     shown = shown.where(shown.notna(), "")
-    note = f"<p class='note'>Showing {len(shown):,} of {len(frame):,} rows; the full list is in findings.xlsx.</p>" \
-        if len(frame) > max_rows else ""
+    note = (
+        f"<p class='note'>Showing {len(shown):,} of {len(frame):,} rows; the full list is in findings.xlsx.</p>"
+        if len(frame) > max_rows
+        else ""
+    )
     cap = f"<p class='caption'>{_e(caption)}</p>" if caption else ""
     return cap + shown.to_html(index=False, escape=True, na_rep="", border=0, classes="audit") + note
 

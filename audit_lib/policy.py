@@ -20,17 +20,36 @@ from audit_lib.safeyaml import safe_load
 SHIPPED_POLICY = Path(__file__).parent / "data" / "policy_socomec_nl.yaml"
 ART6_BASES = art6_bases()  # reference data (data/reference/art6_bases.yaml), also the table ref_art6_bases
 REQUIRED_PARAMETERS = (
-    "prospect_years", "active_after_end_years", "archive_years", "connection_log_years",
-    "id_document_grace_days", "card_dispute_months", "deferred_card_dispute_months",
-    "transfer_review_months", "dsr_response_months", "dsr_extension_months", "breach_notification_hours",
+    "prospect_years",
+    "active_after_end_years",
+    "archive_years",
+    "connection_log_years",
+    "id_document_grace_days",
+    "card_dispute_months",
+    "deferred_card_dispute_months",
+    "transfer_review_months",
+    "dsr_response_months",
+    "dsr_extension_months",
+    "breach_notification_hours",
 )
-CONTRACT_TABLES = ("persons", "consents", "objections", "communications", "processing_activities",
-                   "recipients", "connection_logs", "rights_requests", "breaches", "payments")
+CONTRACT_TABLES = (
+    "persons",
+    "consents",
+    "objections",
+    "communications",
+    "processing_activities",
+    "recipients",
+    "connection_logs",
+    "rights_requests",
+    "breaches",
+    "payments",
+)
 
 Channel = Literal["email", "sms", "post", "phone"]
 MessagePurpose = Literal["newsletter", "commercial", "event_invitation", "satisfaction_survey", "service"]
-ConsentPurpose = Literal["email_marketing", "newsletter", "postal_marketing", "events", "profiling",
-                         "retention_renewal"]
+ConsentPurpose = Literal[
+    "email_marketing", "newsletter", "postal_marketing", "events", "profiling", "retention_renewal"
+]
 ObjectionScope = Literal["all_prospection", "email", "postal", "phone", "profiling"]
 
 
@@ -202,8 +221,11 @@ class Policy(_Model):
 
     def rule_values(self) -> dict[str, object]:
         """What a check's rule text may name: the parameters, the third-party sources, the holiday calendar."""
-        return {**self.param_values(), "third_party_sources": ", ".join(self.third_party_sources.values),
-                "holiday_calendar": self.holiday_calendar.value}
+        return {
+            **self.param_values(),
+            "third_party_sources": ", ".join(self.third_party_sources.values),
+            "holiday_calendar": self.holiday_calendar.value,
+        }
 
     def section_title(self, ref: str) -> str:
         """The plain title of a section of the policy ('§4' -> 'How long data is kept'), '' if none."""
@@ -219,18 +241,24 @@ class Policy(_Model):
 
     def quote_for(self, ref: str) -> str:
         """The Dutch quote of a parameter, purpose, category or section ('consent_rules', ...)."""
-        entries = {**{e.id: e for e in (*self.purposes, *self.data_categories, *self.recipient_categories,
-                                          *self.commitments)},
-                   **self.parameters, "policy": self.policy, "time_zone": self.time_zone_entry,
-                   "disclosed_destinations": self.disclosed_destinations,
-                   "consent_rules": self.consent_rules, "objection_scopes": self.objection_scopes,
-                   "third_party_sources": self.third_party_sources, "holiday_calendar": self.holiday_calendar}
+        entries = {
+            **{e.id: e for e in (*self.purposes, *self.data_categories, *self.recipient_categories, *self.commitments)},
+            **self.parameters,
+            "policy": self.policy,
+            "time_zone": self.time_zone_entry,
+            "disclosed_destinations": self.disclosed_destinations,
+            "consent_rules": self.consent_rules,
+            "objection_scopes": self.objection_scopes,
+            "third_party_sources": self.third_party_sources,
+            "holiday_calendar": self.holiday_calendar,
+        }
         if ref not in entries:
             raise PolicyError(f"{self.path.name}: no entry {ref!r} to quote (not a parameter, purpose or section)")
         return entries[ref].quote
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The policy as small string tables for DuckDB (lists exploded, one row per pair)."""
+
         def frame(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
             return pd.DataFrame(rows, columns=columns, dtype=str)
 
@@ -239,16 +267,24 @@ class Policy(_Model):
             "policy_purposes": frame(["purpose_id", "basis"], [(p.id, b) for p in self.purposes for b in p.bases]),
             "policy_recipient_categories": frame(["category"], [(c.id,) for c in self.recipient_categories]),
             "policy_disclosed_destinations": frame(
-                ["kind", "value"], [(d.kind, d.value) for d in self.disclosed_destinations.destinations]),
+                ["kind", "value"], [(d.kind, d.value) for d in self.disclosed_destinations.destinations]
+            ),
             "policy_consent_rules": frame(
                 ["message_purpose", "channel", "subject_type", "consent_purpose"],
-                [(r.message_purpose, ch, st, cp) for r in rules
-                 for ch in r.channels for st in r.subject_types for cp in r.consent_purposes]),
+                [
+                    (r.message_purpose, ch, st, cp)
+                    for r in rules
+                    for ch in r.channels
+                    for st in r.subject_types
+                    for cp in r.consent_purposes
+                ],
+            ),
             "policy_prospection_purposes": frame(["purpose"], [(p,) for p in self.consent_rules.prospection_purposes]),
             "policy_third_party_sources": frame(["source"], [(v,) for v in self.third_party_sources.values]),
             "policy_soft_opt_in": frame(["applies"], [("yes",)] if self.consent_rules.soft_opt_in else []),
             "policy_objection_scopes": frame(
-                ["scope", "channel"], [(s, ch) for s, chs in self.objection_scopes.scopes.items() for ch in chs]),
+                ["scope", "channel"], [(s, ch) for s, chs in self.objection_scopes.scopes.items() for ch in chs]
+            ),
         }
 
 

@@ -6,6 +6,7 @@ module has no side effects. Country spellings follow spec/checks.md ("Precise re
 alpha-2, alpha-3 and the English names pycountry knows (name, official and common name), plus the
 aliases EL -> GR and UK -> GB; trimmed and case-insensitive; no fuzzy matching.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -116,18 +117,35 @@ def _tables() -> dict[str, pd.DataFrame]:
         columns=["code", "name", "eu"],
     )
 
-    adequacy_cols = ["code", "name", "decision_ref", "decision_date", "end_date", "scope_type",
-                     "recipient_condition", "scope_note", "source", "watch_note"]
-    adequacy = pd.DataFrame([{k: r.get(k) for k in adequacy_cols} for r in _adequacy()],
-                            columns=adequacy_cols)
+    adequacy_cols = [
+        "code",
+        "name",
+        "decision_ref",
+        "decision_date",
+        "end_date",
+        "scope_type",
+        "recipient_condition",
+        "scope_note",
+        "source",
+        "watch_note",
+    ]
+    adequacy = pd.DataFrame([{k: r.get(k) for k in adequacy_cols} for r in _adequacy()], columns=adequacy_cols)
     for col in ("decision_date", "end_date"):
         adequacy[col] = adequacy[col].astype(_DATE)
     adequacy["recipient_condition"] = adequacy["recipient_condition"].astype("string")
     adequacy["watch_note"] = adequacy["watch_note"].astype("string")
 
-    scc = pd.DataFrame([{"mechanism": c["mechanism"], "decision_ref": c["decision_ref"],
-                         "no_new_contracts_from": _to_date(c.get("no_new_contracts_from")),
-                         "invalid_from": _to_date(c.get("invalid_from"))} for c in _load(SCC_FILE)["clauses"]])
+    scc = pd.DataFrame(
+        [
+            {
+                "mechanism": c["mechanism"],
+                "decision_ref": c["decision_ref"],
+                "no_new_contracts_from": _to_date(c.get("no_new_contracts_from")),
+                "invalid_from": _to_date(c.get("invalid_from")),
+            }
+            for c in _load(SCC_FILE)["clauses"]
+        ]
+    )
     for col in ("no_new_contracts_from", "invalid_from"):
         scc[col] = scc[col].astype(_DATE)
 
@@ -135,16 +153,15 @@ def _tables() -> dict[str, pd.DataFrame]:
     m49_cols = ["code", "region", "sub_region", "intermediate_region"]
     m49_df = pd.DataFrame([{k: r[k] for k in m49_cols} for r in rows], columns=m49_cols)
     m49_df["intermediate_region"] = m49_df["intermediate_region"].astype("string")
-    groups = pd.DataFrame(
-        [(r["code"], g) for r in rows for g in r["m49_groups"]], columns=["code", "group_name"]
-    )
+    groups = pd.DataFrame([(r["code"], g) for r in rows for g in r["m49_groups"]], columns=["code", "group_name"])
     return {
         "ref_country_alias": alias,
         "ref_eea": eea,
         "ref_adequacy": adequacy,
         "ref_scc": scc,
-        "ref_art6_bases": pd.DataFrame([(b["id"], b["article"]) for b in _load(ART6_FILE)["bases"]],
-                                       columns=["basis", "article"]),
+        "ref_art6_bases": pd.DataFrame(
+            [(b["id"], b["article"]) for b in _load(ART6_FILE)["bases"]], columns=["basis", "article"]
+        ),
         "ref_m49": m49_df,
         "ref_m49_group": groups,
     }
@@ -168,8 +185,9 @@ def reference_sources() -> list[dict[str, str]]:
             source = f"{source}: {cited}"
         if filename == SCC_FILE:
             source = f"{source}: " + " ; ".join(f"{c['mechanism']}: {c['source']}" for c in doc["clauses"])
-        out.append({"file": f"audit_lib/data/reference/{filename}", "source": source,
-                    "as_of_date": str(doc["as_of_date"])})
+        out.append(
+            {"file": f"audit_lib/data/reference/{filename}", "source": source, "as_of_date": str(doc["as_of_date"])}
+        )
     return out
 
 

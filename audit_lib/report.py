@@ -3,6 +3,7 @@
 The period folder ``<out>/<YYYY-MM>`` is built in a staging folder beside it and swapped into place
 only when everything succeeded: a failed notebook or Ctrl-C leaves the previous folder untouched.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,8 +47,15 @@ def notebooks_in(folder: Path) -> list[Path]:
     return found
 
 
-def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, out: Path | str,
-                  quiet: bool = False, notebooks_dir: Path | None = None, choices=None) -> Path:
+def render_period(
+    data: Path | str,
+    as_of: dt.date,
+    policy: Path | str | None,
+    out: Path | str,
+    quiet: bool = False,
+    notebooks_dir: Path | None = None,
+    choices=None,
+) -> Path:
     """Render ``<out>/<YYYY-MM>`` atomically and return it (the previous folder is replaced only on success)."""
     data, out = Path(data).resolve(), Path(out).resolve()
     policy_path = str(Path(policy).resolve()) if policy else ""
@@ -55,11 +63,21 @@ def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, o
     period = period_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
     staging = staging_for(out / period)
-    progress = (lambda msg, end="\n": None) if quiet else (
-        lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
+    progress = (
+        (lambda msg, end="\n": None)
+        if quiet
+        else (lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
+    )
     try:
-        _, manifest = audit_to_folder(data, as_of, Path(policy_path) if policy_path else None, staging,
-                                      quiet=quiet, command="report", choices=choices)
+        _, manifest = audit_to_folder(
+            data,
+            as_of,
+            Path(policy_path) if policy_path else None,
+            staging,
+            quiet=quiet,
+            command="report",
+            choices=choices,
+        )
         base = {"data": str(data), "as_of": as_of.isoformat(), "policy": policy_path, "run_dir": str(staging)}
         for i, src in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {src.name} ...", end="")
@@ -74,10 +92,12 @@ def render_period(data: Path | str, as_of: dt.date, policy: Path | str | None, o
 
         progress("writing HTML")
         pages = write_html(staging, [staging / src.name for src in notebooks], data, as_of, policy_path, out)
-        manifest["reports"] = [{"path": p.name, "sha256": sha256_of(p)}
-                               for p in [*pages, *(staging / src.name for src in notebooks)]]
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+        manifest["reports"] = [
+            {"path": p.name, "sha256": sha256_of(p)} for p in [*pages, *(staging / src.name for src in notebooks)]
+        ]
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         return swap_into_place(staging, out / period)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -91,8 +111,16 @@ def execute(src: Path, dst: Path, parameters: dict[str, str]) -> None:
     try:
         with _kernel_noise_silenced():
             params = {k: v for k, v in parameters.items() if k != "reports_root" or _declares(src, k)}
-            pm.execute_notebook(str(src), str(dst), parameters=params, cwd=str(src.parent), kernel_name="python3",
-                                language="python", progress_bar=False, log_output=False)
+            pm.execute_notebook(
+                str(src),
+                str(dst),
+                parameters=params,
+                cwd=str(src.parent),
+                kernel_name="python3",
+                language="python",
+                progress_bar=False,
+                log_output=False,
+            )
     except pm.PapermillExecutionError as err:
         evalue = (str(err.evalue).strip().splitlines() or [""])[0]
         raise ReportError(f"{src.name}, cell {_source_cell(src, err.cell_index)}: {err.ename}: {evalue}") from None

@@ -1,4 +1,5 @@
 """Run declared checks on a loaded extract and assemble the findings table."""
+
 from __future__ import annotations
 
 import re
@@ -109,8 +110,9 @@ def _ensure_shared(extract: Extract, sql: str, values: dict) -> None:
     for shared in load_shared():
         if shared.name in extract.shared_ready or not shared.used_by(sql):
             continue
-        extract.con.execute(f"CREATE OR REPLACE TEMP TABLE {shared.name} AS {shared.sql}",
-                            {p: values[p] for p in shared.params})
+        extract.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {shared.name} AS {shared.sql}", {p: values[p] for p in shared.params}
+        )
         extract.shared_ready.add(shared.name)
 
 
@@ -118,29 +120,34 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
     """Merge per (check, record) and add the declaration's columns."""
     if raw.empty:
         return empty_findings()
-    raw = raw.assign(record_id=raw["record_id"].astype("string"), person_id=raw["person_id"].astype("string"),
-                     observed=raw["observed"].map(_no_contact_data, na_action="ignore"))
+    raw = raw.assign(
+        record_id=raw["record_id"].astype("string"),
+        person_id=raw["person_id"].astype("string"),
+        observed=raw["observed"].map(_no_contact_data, na_action="ignore"),
+    )
     grouped = (
         raw.groupby(["table", "record_id"], dropna=False, sort=True)
         .agg(person_id=("person_id", "first"), observed=("observed", _join), count=("count", "sum"))
         .reset_index()
     )
     values = extract.policy.rule_values()
-    out = pd.DataFrame({
-        "finding_id": [finding_id(check.id, r) for r in grouped["record_id"]],
-        "check_id": check.id,
-        "area": check.area,
-        "severity": check.severity,
-        "table": grouped["table"],
-        "record_id": grouped["record_id"],
-        "person_id": grouped["person_id"],
-        "observed": grouped["observed"],
-        "rule": check.rule_text(values),
-        "policy_ref": check.policy_ref,
-        "legal_ref": check.legal_ref,
-        "as_of": extract.as_of.isoformat(),
-        "count": grouped["count"].astype("int64"),
-    })
+    out = pd.DataFrame(
+        {
+            "finding_id": [finding_id(check.id, r) for r in grouped["record_id"]],
+            "check_id": check.id,
+            "area": check.area,
+            "severity": check.severity,
+            "table": grouped["table"],
+            "record_id": grouped["record_id"],
+            "person_id": grouped["person_id"],
+            "observed": grouped["observed"],
+            "rule": check.rule_text(values),
+            "policy_ref": check.policy_ref,
+            "legal_ref": check.legal_ref,
+            "as_of": extract.as_of.isoformat(),
+            "count": grouped["count"].astype("int64"),
+        }
+    )
     return out[COLUMNS].astype({c: "string" for c in COLUMNS if c != "count"})
 
 

@@ -3,6 +3,7 @@
 A 700-byte "billion laughs" alias bomb would otherwise expand to gigabytes; limits: file size
 ``MAX_BYTES`` and ``MAX_ALIASES`` alias uses and ``MAX_NODES`` values once expanded (docs/decisions.md).
 """
+
 from __future__ import annotations
 
 import yaml

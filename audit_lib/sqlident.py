@@ -4,6 +4,7 @@ Column names, file paths and folder names come from outside (a Parquet column ca
 statement). Values are bound as ``$name`` parameters; what cannot be bound (a column name, a path in
 a view definition) goes through ``ident`` or ``literal`` and nowhere else.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

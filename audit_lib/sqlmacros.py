@@ -3,6 +3,7 @@
 All local dates go through ``local_date``: DuckDB's plain ``ts::DATE`` on a TIMESTAMPTZ read by
 ``read_csv`` gives the UTC date (spec/product.md, known pitfalls), so no check may use it.
 """
+
 from __future__ import annotations
 
 import zoneinfo

@@ -1,4 +1,5 @@
 """The installed tool's version (a leaf module: the cache and the manifest both read it)."""
+
 from __future__ import annotations
 
 from importlib import metadata

@@ -10,6 +10,7 @@ reference tables, the macros, then the shared relations and each ``-- name:`` SQ
 Example:
   python -m benchmarks.floor --data benchmarks/.data/M --period 2026-10
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,20 +52,22 @@ def table_files(root: Path, table: str) -> tuple[str, list[Path]] | None:
 def cast(name: str, kind: str, raw_type: str | None) -> str:
     col, text = f'"{name}"', f'CAST("{name}" AS VARCHAR)'
     if not raw_type:
-        return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE",
-                "timestamp": "NULL::TIMESTAMPTZ"}.get(kind, "NULL::VARCHAR")
+        return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE", "timestamp": "NULL::TIMESTAMPTZ"}.get(
+            kind, "NULL::VARCHAR"
+        )
     return {
         # on text, nullif() keeps DuckDB 2.0.1 from pushing the cast into a multi-file CSV scan, where
         # it turns strict and fails on the first bad value (2026-02-30) instead of giving NULL;
         # Parquet's native timestamps are cast as they are
-        "timestamp": f"try_cast(nullif({col}, '') AS TIMESTAMPTZ)" if raw_type == "VARCHAR"
-                     else f"try_cast({col} AS TIMESTAMPTZ)",
+        "timestamp": f"try_cast(nullif({col}, '') AS TIMESTAMPTZ)"
+        if raw_type == "VARCHAR"
+        else f"try_cast({col} AS TIMESTAMPTZ)",
         "date": f"try_cast(nullif({col}, '') AS DATE)" if raw_type == "VARCHAR" else f"try_cast({col} AS DATE)",
         "enum": f"lower({text})",
         "bool": f"CASE WHEN lower({text}) IN ({TRUE_WORDS}) THEN true ELSE false END",
         "list": f"string_split({text}, ';')",
         "country": f"coalesce((SELECT a.code FROM ref_country_alias a WHERE a.alias = lower(trim({text}))), "
-                   f"upper({text}))",
+        f"upper({text}))",
     }.get(kind, text)
 
 
@@ -75,8 +78,10 @@ def csv_source(paths: str, first: Path) -> str:
     delim = ";" if header.count(";") > header.count(",") else ","
     names = next(csv.reader([header], delimiter=delim))
     columns = "{" + ", ".join("'" + n.strip().lower().replace("'", "''") + "': 'VARCHAR'" for n in names) + "}"
-    return (f"read_csv([{paths}], header=true, auto_detect=false, columns={columns}, delim='{delim}', "
-            f"quote='\"', escape='\"')")
+    return (
+        f"read_csv([{paths}], header=true, auto_detect=false, columns={columns}, delim='{delim}', "
+        f"quote='\"', escape='\"')"
+    )
 
 
 def create_views(con: duckdb.DuckDBPyConnection, root: Path, materialize: bool = True) -> None:
@@ -92,8 +97,7 @@ def create_views(con: duckdb.DuckDBPyConnection, root: Path, materialize: bool =
         if found:
             fmt, files = found
             paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-            source = (f"read_parquet([{paths}], union_by_name=true)" if fmt == "parquet"
-                      else csv_source(paths, files[0]))
+            source = f"read_parquet([{paths}], union_by_name=true)" if fmt == "parquet" else csv_source(paths, files[0])
             present = {r[0].lower(): r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
         else:
             source, present = "(SELECT 1 WHERE false)", {}
@@ -104,7 +108,8 @@ def create_views(con: duckdb.DuckDBPyConnection, root: Path, materialize: bool =
         if table.aggregate:
             con.execute(
                 f"CREATE TABLE {name}_days AS SELECT local_date(\"{table.aggregate}\") AS day, '' AS _missing, "
-                f"'' AS _invalid, '' AS _future, NULL::VARCHAR AS _file, count(*) AS rows FROM {name} GROUP BY ALL")
+                f"'' AS _invalid, '' AS _future, NULL::VARCHAR AS _file, count(*) AS rows FROM {name} GROUP BY ALL"
+            )
 
 
 def shared_relations(con: duckdb.DuckDBPyConnection, values: dict) -> None:
@@ -127,8 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     policy = load_policy()
     as_of = as_of_for(args.period)
     tz = zoneinfo.ZoneInfo(policy.time_zone)
-    values = {"as_of": as_of, "as_of_end": dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
-              **policy.param_values()}
+    values = {
+        "as_of": as_of,
+        "as_of_end": dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
+        **policy.param_values(),
+    }
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     install_macros(con, policy.time_zone)

@@ -3,6 +3,7 @@
 The tree matters: ``gdpr-audit report`` starts a Jupyter kernel per notebook, whose memory is not
 the parent's. RSS is summed over the process and all its descendants, polled every 50 ms.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,17 @@ import psutil
 
 POLL_S = 0.05
 MiB = 1024 * 1024
-OOM_MARKERS = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory", "ArrowMemoryError",
-               "Unable to allocate", "OutOfMemoryException", "failed to allocate",
-               "failed to map segment")
+OOM_MARKERS = (
+    "MemoryError",
+    "bad_alloc",
+    "Cannot allocate memory",
+    "out of memory",
+    "ArrowMemoryError",
+    "Unable to allocate",
+    "OutOfMemoryException",
+    "failed to allocate",
+    "failed to map segment",
+)
 
 
 @dataclass
@@ -52,17 +61,30 @@ def _cap(limit_bytes: int | None):
 
     def apply() -> None:  # runs in the child between fork and exec
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
     return apply
 
 
-def measure(cmd: list[str], cwd: str | None = None, memory_cap: int | None = None,
-            env: dict[str, str] | None = None, timeout_s: float | None = None) -> Measurement:
+def measure(
+    cmd: list[str],
+    cwd: str | None = None,
+    memory_cap: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout_s: float | None = None,
+) -> Measurement:
     """Run ``cmd`` to completion; wall time from start to exit, peak of the tree's summed RSS."""
     peak = 0
     stop = threading.Event()
     started = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=_cap(memory_cap), env={**os.environ, **(env or {})})
+    child = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_cap(memory_cap),
+        env={**os.environ, **(env or {})},
+    )
     proc = psutil.Process(child.pid)
 
     def poll() -> None:
@@ -88,5 +110,11 @@ def measure(cmd: list[str], cwd: str | None = None, memory_cap: int | None = Non
         status = "oom"  # a MemoryError, or an allocator abort (SIGABRT/SIGSEGV) at the address-space cap
     else:
         status = "error"
-    return Measurement(wall_s=wall, peak_rss_mib=peak / MiB, status=status, returncode=rc, stdout=out,
-                       stderr_tail="\n".join(err.strip().splitlines()[-5:]))
+    return Measurement(
+        wall_s=wall,
+        peak_rss_mib=peak / MiB,
+        status=status,
+        returncode=rc,
+        stdout=out,
+        stderr_tail="\n".join(err.strip().splitlines()[-5:]),
+    )

@@ -9,6 +9,7 @@ offending records and seconds per check.
 Example:
   python -m benchmarks.pandas_baseline --data benchmarks/.data/S --period 2026-10
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,18 @@ import pandas as pd
 from audit_lib.dates import as_of_for
 from audit_lib.policy import load_policy
 
-TABLES = ("persons", "consents", "objections", "communications", "processing_activities", "recipients",
-          "connection_logs", "rights_requests", "breaches", "payments")
+TABLES = (
+    "persons",
+    "consents",
+    "objections",
+    "communications",
+    "processing_activities",
+    "recipients",
+    "connection_logs",
+    "rights_requests",
+    "breaches",
+    "payments",
+)
 
 
 def read_table(root: Path, name: str) -> pd.DataFrame | None:
@@ -62,8 +73,12 @@ def connection_log_1y(logs: pd.DataFrame, as_of: pd.Timestamp, years: int, tz: s
 def prospect_3y(persons: pd.DataFrame, consents: pd.DataFrame, as_of: pd.Timestamp, years: int, tz: str) -> pd.Index:
     held = persons.loc[truthy(persons["legal_hold"]), "person_id"]
     renew = consents[(consents["purpose"] == "retention_renewal") & (consents["status"] == "granted")]
-    renewed = (renew.assign(renewed_on=local_day(instant(renew["recorded_at"]), tz))
-               .groupby("person_id")["renewed_on"].max().rename("renewed_on"))
+    renewed = (
+        renew.assign(renewed_on=local_day(instant(renew["recorded_at"]), tz))
+        .groupby("person_id")["renewed_on"]
+        .max()
+        .rename("renewed_on")
+    )
     p = persons[(persons["subject_type"] == "prospect") & ~persons["person_id"].isin(held)]
     p = p.join(renewed, on="person_id")
     clock = pd.concat([day(p["collected_at"]), day(p["last_contact_at"]), p["renewed_on"]], axis=1).max(axis=1)
@@ -78,23 +93,40 @@ def consent_at_send(persons, consents, comms, rules, as_of, years, tz) -> tuple[
     cand["sent"] = instant(cand["sent_at"])
     ended = day(cand["relationship_end_at"])
     customer = (cand["subject_type"] == "customer") & (
-        ended.isna() | (local_day(cand["sent"], tz) <= ended + pd.DateOffset(years=years)))
+        ended.isna() | (local_day(cand["sent"], tz) <= ended + pd.DateOffset(years=years))
+    )
     cand["judged_as"] = np.where(customer, "customer", "prospect")
     needs = cand.drop(columns="message_purpose").merge(
-        rules, left_on=["purpose", "channel", "judged_as"], right_on=["message_purpose", "channel", "subject_type"],
-        suffixes=("", "_rule"))
-    events = (consents.assign(recorded=instant(consents["recorded_at"]), withdrawn=consents["status"] == "withdrawn")
-              .groupby(["person_id", "purpose", "recorded"], as_index=False)["withdrawn"].any())
+        rules,
+        left_on=["purpose", "channel", "judged_as"],
+        right_on=["message_purpose", "channel", "subject_type"],
+        suffixes=("", "_rule"),
+    )
+    events = (
+        consents.assign(recorded=instant(consents["recorded_at"]), withdrawn=consents["status"] == "withdrawn")
+        .groupby(["person_id", "purpose", "recorded"], as_index=False)["withdrawn"]
+        .any()
+    )
     events = events.rename(columns={"purpose": "consent_purpose"}).dropna(subset=["recorded"])
     needs = needs.dropna(subset=["sent"])
-    latest = pd.merge_asof(needs.sort_values("sent"), events.sort_values("recorded"), left_on="sent",
-                           right_on="recorded", by=["person_id", "consent_purpose"], direction="backward")
-    verdict = latest.assign(granted=latest["recorded"].notna() & ~latest["withdrawn"].fillna(False).astype(bool),
-                            was_withdrawn=latest["withdrawn"].fillna(False).astype(bool))
+    latest = pd.merge_asof(
+        needs.sort_values("sent"),
+        events.sort_values("recorded"),
+        left_on="sent",
+        right_on="recorded",
+        by=["person_id", "consent_purpose"],
+        direction="backward",
+    )
+    verdict = latest.assign(
+        granted=latest["recorded"].notna() & ~latest["withdrawn"].fillna(False).astype(bool),
+        was_withdrawn=latest["withdrawn"].fillna(False).astype(bool),
+    )
     per_send = verdict.groupby("send_id")[["granted", "was_withdrawn"]].any()
     uncovered = per_send[~per_send["granted"]]
-    return (pd.Index(uncovered.index[~uncovered["was_withdrawn"]]),
-            pd.Index(uncovered.index[uncovered["was_withdrawn"]]))
+    return (
+        pd.Index(uncovered.index[~uncovered["was_withdrawn"]]),
+        pd.Index(uncovered.index[uncovered["was_withdrawn"]]),
+    )
 
 
 def send_after_objection(persons, objections, comms, scopes, prospection) -> pd.Index:
@@ -103,8 +135,12 @@ def send_after_objection(persons, objections, comms, scopes, prospection) -> pd.
     emails = persons.assign(norm=persons["email"].str.strip().str.lower())[["person_id", "norm"]].dropna()
     with_email = obj[obj["email"].notna()].assign(norm=lambda d: d["email"].str.strip().str.lower())
     by_email = with_email[["norm", "scope", "registered"]].merge(emails, on="norm").drop(columns="norm")
-    blocked = (pd.concat([by_id, by_email]).merge(scopes, on="scope")
-               .groupby(["person_id", "channel"], as_index=False)["registered"].min())
+    blocked = (
+        pd.concat([by_id, by_email])
+        .merge(scopes, on="scope")
+        .groupby(["person_id", "channel"], as_index=False)["registered"]
+        .min()
+    )
     sends = comms[comms["purpose"].isin(prospection)].assign(sent=lambda d: instant(d["sent_at"]))
     hit = sends.merge(blocked, on=["person_id", "channel"])
     return pd.Index(hit.loc[hit["sent"] >= hit["registered"], "send_id"])
@@ -135,21 +171,46 @@ def main(argv: list[str] | None = None) -> int:
         seconds[check_id] = round(time.perf_counter() - started, 3)
         return result
 
-    rows["RET-CONNECTION-LOG-1Y"] = len(timed("RET-CONNECTION-LOG-1Y", lambda: connection_log_1y(
-        t["connection_logs"], as_of, params["connection_log_years"], tz)))
-    rows["RET-PROSPECT-3Y"] = len(timed("RET-PROSPECT-3Y", lambda: prospect_3y(
-        t["persons"], t["consents"], as_of, params["prospect_years"], tz)))
-    no_consent, after_withdrawal = timed("LB-SEND-NO-CONSENT+LB-SEND-AFTER-WITHDRAWAL", lambda: consent_at_send(
-        t["persons"], t["consents"], t["communications"], ptables["policy_consent_rules"], as_of,
-        params["prospect_years"], tz))
+    rows["RET-CONNECTION-LOG-1Y"] = len(
+        timed(
+            "RET-CONNECTION-LOG-1Y",
+            lambda: connection_log_1y(t["connection_logs"], as_of, params["connection_log_years"], tz),
+        )
+    )
+    rows["RET-PROSPECT-3Y"] = len(
+        timed("RET-PROSPECT-3Y", lambda: prospect_3y(t["persons"], t["consents"], as_of, params["prospect_years"], tz))
+    )
+    no_consent, after_withdrawal = timed(
+        "LB-SEND-NO-CONSENT+LB-SEND-AFTER-WITHDRAWAL",
+        lambda: consent_at_send(
+            t["persons"],
+            t["consents"],
+            t["communications"],
+            ptables["policy_consent_rules"],
+            as_of,
+            params["prospect_years"],
+            tz,
+        ),
+    )
     rows["LB-SEND-NO-CONSENT"], rows["LB-SEND-AFTER-WITHDRAWAL"] = len(no_consent), len(after_withdrawal)
-    rows["LB-SEND-AFTER-OBJECTION"] = len(timed("LB-SEND-AFTER-OBJECTION", lambda: send_after_objection(
-        t["persons"], t["objections"], t["communications"], ptables["policy_objection_scopes"],
-        ptables["policy_prospection_purposes"]["purpose"])))
-    rows["DQ-DUPLICATE-KEY persons"] = len(timed("DQ-DUPLICATE-KEY persons", lambda: duplicate_keys(
-        t["persons"], "person_id")))
-    rows["DQ-DUPLICATE-KEY communications"] = len(timed("DQ-DUPLICATE-KEY communications", lambda: duplicate_keys(
-        t["communications"], "send_id")))
+    rows["LB-SEND-AFTER-OBJECTION"] = len(
+        timed(
+            "LB-SEND-AFTER-OBJECTION",
+            lambda: send_after_objection(
+                t["persons"],
+                t["objections"],
+                t["communications"],
+                ptables["policy_objection_scopes"],
+                ptables["policy_prospection_purposes"]["purpose"],
+            ),
+        )
+    )
+    rows["DQ-DUPLICATE-KEY persons"] = len(
+        timed("DQ-DUPLICATE-KEY persons", lambda: duplicate_keys(t["persons"], "person_id"))
+    )
+    rows["DQ-DUPLICATE-KEY communications"] = len(
+        timed("DQ-DUPLICATE-KEY communications", lambda: duplicate_keys(t["communications"], "send_id"))
+    )
     print(json.dumps({"rows": rows, "seconds": seconds}))
     return 0
 

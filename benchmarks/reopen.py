@@ -5,6 +5,7 @@ The second time is what an auditor waits for when a notebook re-opens the month'
 Example:
   python -m benchmarks.reopen --data benchmarks/.data/M --period 2026-10
 """
+
 from __future__ import annotations
 
 import argparse

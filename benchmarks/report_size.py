@@ -1,4 +1,5 @@
 """The size of each report HTML file beyond its embedded plotly.js (target: under 1 MB)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,14 @@ def html_sizes(folder: Path) -> list[dict]:
         data = page.read_bytes()
         copies = data.count(bundle)
         beyond = len(data) - copies * len(bundle)
-        rows.append({"file": page.name, "bytes": len(data), "plotly_js_copies": copies,
-                     "plotly_js_bytes": copies * len(bundle), "beyond_plotly_bytes": beyond,
-                     "under_1mb": beyond < MB})
+        rows.append(
+            {
+                "file": page.name,
+                "bytes": len(data),
+                "plotly_js_copies": copies,
+                "plotly_js_bytes": copies * len(bundle),
+                "beyond_plotly_bytes": beyond,
+                "under_1mb": beyond < MB,
+            }
+        )
     return rows

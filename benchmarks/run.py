@@ -7,6 +7,7 @@ runs). Results go to a JSON file; a markdown summary is printed (see docs/benchm
 Example:
   python -m benchmarks.run --scales S M --repeat 3 --out benchmarks/results/2026-11-27.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 TOOLS = ("check", "report", "floor", "pandas", "reopen")
 DEFAULT_REPEAT = {"S": 3, "M": 3, "L": 1}
 REOPEN_SCALES = ("S", "M")  # at L two full loads add minutes and the target is stated at M
-GiB = 1024 ** 3
+GiB = 1024**3
 
 
 def gdpr_audit() -> list[str]:
@@ -49,8 +50,12 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / GiB, 1),
-            "cpu_model": model, "platform": platform.platform()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / GiB, 1),
+        "cpu_model": model,
+        "platform": platform.platform(),
+    }
 
 
 def versions() -> dict:
@@ -61,11 +66,15 @@ def versions() -> dict:
         except metadata.PackageNotFoundError:
             found[dist] = None
     try:
-        found["git_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
-                                             capture_output=True, check=True).stdout.strip()
+        found["git_commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True, capture_output=True, check=True
+        ).stdout.strip()
         # the library may hold uncommitted work while it is measured: say so
-        found["audit_lib_uncommitted"] = bool(subprocess.run(
-            ["git", "status", "--porcelain", "audit_lib"], cwd=REPO, text=True, capture_output=True).stdout.strip())
+        found["audit_lib_uncommitted"] = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "audit_lib"], cwd=REPO, text=True, capture_output=True
+            ).stdout.strip()
+        )
     except (OSError, subprocess.CalledProcessError):
         found["git_commit"] = None
     return found
@@ -78,11 +87,18 @@ def ensure_extract(data_dir: Path, scale: str, seed: int, period: str) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"[{scale}] generating the extract into {folder} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        subprocess.run([*gdpr_audit(), "sample", "--out", str(folder), "--scale", scale, "--seed", str(seed),
-                        "--period", period], check=True, capture_output=True)
-        info = {"scale": scale, "seed": seed, "period": period,
-                "generated_s": round(time.perf_counter() - started, 1),
-                "generated_on": dt.date.today().isoformat()}
+        subprocess.run(
+            [*gdpr_audit(), "sample", "--out", str(folder), "--scale", scale, "--seed", str(seed), "--period", period],
+            check=True,
+            capture_output=True,
+        )
+        info = {
+            "scale": scale,
+            "seed": seed,
+            "period": period,
+            "generated_s": round(time.perf_counter() - started, 1),
+            "generated_on": dt.date.today().isoformat(),
+        }
         marker.write_text(json.dumps(info, indent=2) + "\n")
     info = json.loads(marker.read_text())
     files = [p for p in folder.rglob("*") if p.is_file() and p.name != "answer_key.csv"]
@@ -128,17 +144,28 @@ def run_tool(tool: str, scale: str, data: Path, args, work: Path) -> dict:
         if m.status != "ok":
             run["stderr_tail"] = m.stderr_tail
         runs.append(run)
-        print(f"  [{scale}] {tool} run {i + 1}/{repeat}: {run['wall_s']:.2f} s, {run['peak_rss_mib']:.0f} MiB, "
-              f"{run['status']}", file=sys.stderr, flush=True)
+        print(
+            f"  [{scale}] {tool} run {i + 1}/{repeat}: {run['wall_s']:.2f} s, {run['peak_rss_mib']:.0f} MiB, "
+            f"{run['status']}",
+            file=sys.stderr,
+            flush=True,
+        )
         if m.status != "ok":
             break  # an out-of-memory or failed run is not repeated
     ok = [r for r in runs if r["status"] == "ok"]
     status = "ok" if len(ok) == len(runs) else runs[-1]["status"]
     use = ok if status == "ok" else runs
-    record = {"scale": scale, "tool": tool, "wall_s": round(statistics.median(r["wall_s"] for r in use), 3),
-              "peak_rss_mib": round(statistics.median(r["peak_rss_mib"] for r in use), 1), "status": status,
-              "date": dt.datetime.now().isoformat(timespec="seconds"), "repeat": len(runs),
-              "load_before": load, "runs": runs}
+    record = {
+        "scale": scale,
+        "tool": tool,
+        "wall_s": round(statistics.median(r["wall_s"] for r in use), 3),
+        "peak_rss_mib": round(statistics.median(r["peak_rss_mib"] for r in use), 1),
+        "status": status,
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "repeat": len(runs),
+        "load_before": load,
+        "runs": runs,
+    }
     if cap:
         record["memory_cap_gib"] = args.pandas_cap_gb
     if tool == "reopen":
@@ -154,12 +181,19 @@ def run_tool(tool: str, scale: str, data: Path, args, work: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0],
-                                 epilog="Example:\n  python -m benchmarks.run --scales S M --repeat 3",
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__.splitlines()[0],
+        epilog="Example:\n  python -m benchmarks.run --scales S M --repeat 3",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--scales", nargs="+", choices=list(DEFAULT_REPEAT), default=["S"])
-    ap.add_argument("--data-dir", type=Path, default=REPO / "benchmarks" / ".data",
-                    help="cache of generated extracts (default benchmarks/.data)")
+    ap.add_argument(
+        "--data-dir",
+        type=Path,
+        default=REPO / "benchmarks" / ".data",
+        help="cache of generated extracts (default benchmarks/.data)",
+    )
     ap.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3 at S/M, 1 at L)")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default benchmarks/results/<date>.json)")
     ap.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
@@ -173,8 +207,14 @@ def main(argv: list[str] | None = None) -> int:
 
     out = args.out or REPO / "benchmarks" / "results" / f"{dt.date.today().isoformat()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(), "versions": versions(),
-           "period": args.period, "extracts": {}, "results": []}
+    doc = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": versions(),
+        "period": args.period,
+        "extracts": {},
+        "results": [],
+    }
     for scale in args.scales:
         data_dir = args.data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ the ratios. CPU time is the steadier number on a shared machine; the targets are
   python -m benchmarks.sidebyside --data sample_data --runs 5
   python -m benchmarks.sidebyside --data benchmarks/.data/M --runs 3 --tools check,floor
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
             for tool in tools:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
-                done = subprocess.run(cmds[tool], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                      text=True, check=False)
+                done = subprocess.run(
+                    cmds[tool], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+                )
                 wall[tool].append(time.perf_counter() - started)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu[tool].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)

@@ -4,6 +4,7 @@ Example:
   python scripts/check_table.py           # print the table
   python scripts/check_table.py --write   # replace the table in README.md
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,12 +34,15 @@ def readme_block(text: str) -> str:
     """The generated block as it stands in the README text ('' when the markers are missing)."""
     if START not in text or END not in text:
         return ""
-    return text[text.index(START): text.index(END) + len(END)]
+    return text[text.index(START) : text.index(END) + len(END)]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--write", action="store_true", help="replace the table between the markers in README.md")
     args = ap.parse_args(argv)
     if not args.write:

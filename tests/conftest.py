@@ -5,6 +5,7 @@ once (``sample_report``) for the report, browser and benchmark tests. The intera
 this process, and the notebook kernels the tests start keep theirs in a session folder, never in the
 user's ``~/.cache``.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -56,6 +57,7 @@ def sample_report(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("sample_report") / "reports"
     return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True)
+
 
 # the declared checks; tests/test_docs.py holds them to spec/checks.md's ids (a contract)
 CATALOGUE = frozenset(c.id for c in load_checks())

@@ -1,4 +1,5 @@
 """`gdpr-audit check` on the shipped sample finds exactly what its answer key lists, check by check."""
+
 import csv
 from collections import defaultdict
 

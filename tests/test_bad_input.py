@@ -2,6 +2,7 @@
 
 Never a traceback, and the input files are byte-identical afterwards.
 """
+
 import hashlib
 import json
 from pathlib import Path
@@ -20,7 +21,9 @@ def fingerprints(folder: Path) -> dict[str, str]:
 
 def run(tmp_path: Path, capsys, data: Path, *extra: str) -> tuple[int, str, str]:
     before = fingerprints(data) if data.is_dir() else {}
-    code = main(["check", "--data", str(data), "--as-of", "2026-10-31", "--out", str(tmp_path / "out"), "--quiet", *extra])
+    code = main(
+        ["check", "--data", str(data), "--as-of", "2026-10-31", "--out", str(tmp_path / "out"), "--quiet", *extra]
+    )
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     if data.is_dir():
@@ -97,8 +100,10 @@ def test_unknown_extension(tmp_path, capsys):
 
 
 def test_cp1252_file_is_transcoded_and_recorded(tmp_path, capsys):
-    content = (HEADER.replace("\n", ",company\n") + "p1,prospect,2026-01-01,Caf\xe9 \u20ac\u201cquoted\u201d\n"
-               "p2,Prospect,2026-13-01,x\n").encode("cp1252")
+    content = (
+        HEADER.replace("\n", ",company\n") + "p1,prospect,2026-01-01,Caf\xe9 \u20ac\u201cquoted\u201d\n"
+        "p2,Prospect,2026-13-01,x\n"
+    ).encode("cp1252")
     code, _, _ = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": content}))
     assert code == 0
     assert findings(tmp_path) == [("DQ-INVALID-VALUE", "p2")]
@@ -106,7 +111,9 @@ def test_cp1252_file_is_transcoded_and_recorded(tmp_path, capsys):
 
 
 def test_semicolon_separator(tmp_path, capsys):
-    code, _, _ = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": GOOD.replace(",", ";") + "p2;lead;2026-01-01\n"}))
+    code, _, _ = run(
+        tmp_path, capsys, extract(tmp_path, {"persons.csv": GOOD.replace(",", ";") + "p2;lead;2026-01-01\n"})
+    )
     assert code == 0
     assert findings(tmp_path) == [("DQ-INVALID-VALUE", "p2")]
     assert manifest(tmp_path)["inputs"][0]["delimiter"] == ";"
@@ -138,8 +145,10 @@ def test_xlsx_table(tmp_path, capsys):
 
 def test_truncated_parquet(tmp_path, capsys):
     folder = extract(tmp_path, {})
-    duckdb.execute(f"COPY (SELECT 'p1' AS person_id, 'prospect' AS subject_type, DATE '2026-01-01' AS collected_at) "
-                   f"TO '{folder / 'persons.parquet'}' (FORMAT parquet)")
+    duckdb.execute(
+        f"COPY (SELECT 'p1' AS person_id, 'prospect' AS subject_type, DATE '2026-01-01' AS collected_at) "
+        f"TO '{folder / 'persons.parquet'}' (FORMAT parquet)"
+    )
     data = (folder / "persons.parquet").read_bytes()
     (folder / "persons.parquet").write_bytes(data[: len(data) // 2])
     code, _, err = run(tmp_path, capsys, folder)
@@ -149,8 +158,10 @@ def test_truncated_parquet(tmp_path, capsys):
 
 def test_parquet_table_with_native_types(tmp_path, capsys):
     folder = extract(tmp_path, {})
-    duckdb.execute(f"COPY (SELECT 'p1' AS person_id, 'prospect' AS subject_type, DATE '2027-01-01' AS collected_at) "
-                   f"TO '{folder / 'persons.parquet'}' (FORMAT parquet)")
+    duckdb.execute(
+        f"COPY (SELECT 'p1' AS person_id, 'prospect' AS subject_type, DATE '2027-01-01' AS collected_at) "
+        f"TO '{folder / 'persons.parquet'}' (FORMAT parquet)"
+    )
     code, _, _ = run(tmp_path, capsys, folder)
     assert code == 0
     assert findings(tmp_path) == [("DQ-FUTURE-DATE", "p1")]
@@ -171,7 +182,9 @@ def test_binary_garbage(tmp_path, capsys):
 
 
 def test_ragged_row_names_the_line(tmp_path, capsys):
-    code, _, err = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": GOOD + "p2,prospect,2026-01-01,extra,more\n"}))
+    code, _, err = run(
+        tmp_path, capsys, extract(tmp_path, {"persons.csv": GOOD + "p2,prospect,2026-01-01,extra,more\n"})
+    )
     assert code == 2
     line = one_error_line(err)
     assert "persons.csv: unreadable CSV (line 3" in line
@@ -190,15 +203,25 @@ def test_xlsx_that_is_not_a_workbook(tmp_path, capsys):
 
 
 def test_broken_json_lines(tmp_path, capsys):
-    data = extract(tmp_path, {"persons.jsonl": '{"person_id": "p1", "subject_type": "prospect", "collected_at": "2026-01-01"}\n{"person_id": \n'})
+    data = extract(
+        tmp_path,
+        {
+            "persons.jsonl": '{"person_id": "p1", "subject_type": "prospect", "collected_at": "2026-01-01"}\n{"person_id": \n'
+        },
+    )
     code, _, err = run(tmp_path, capsys, data)
     assert code == 2
     assert "persons.jsonl: unreadable JSON Lines" in one_error_line(err)
 
 
 def test_json_lines_table(tmp_path, capsys):
-    data = extract(tmp_path, {"persons.jsonl": '{"person_id": "p1", "subject_type": "prospect", "collected_at": "2026-01-01"}\n'
-                                              '{"person_id": "p2", "subject_type": "other", "collected_at": "2026-01-01"}\n'})
+    data = extract(
+        tmp_path,
+        {
+            "persons.jsonl": '{"person_id": "p1", "subject_type": "prospect", "collected_at": "2026-01-01"}\n'
+            '{"person_id": "p2", "subject_type": "other", "collected_at": "2026-01-01"}\n'
+        },
+    )
     code, _, _ = run(tmp_path, capsys, data)
     assert code == 0
     assert findings(tmp_path) == [("DQ-INVALID-VALUE", "p2")]
@@ -211,14 +234,22 @@ def test_table_given_twice(tmp_path, capsys):
 
 
 def test_folder_mixing_formats(tmp_path, capsys):
-    data = extract(tmp_path, {"connection_logs/a.csv": "ts\n2026-01-01\n", "connection_logs/b.jsonl": '{"ts": "2026-01-01"}\n'})
+    data = extract(
+        tmp_path, {"connection_logs/a.csv": "ts\n2026-01-01\n", "connection_logs/b.jsonl": '{"ts": "2026-01-01"}\n'}
+    )
     code, _, err = run(tmp_path, capsys, data)
     assert code == 2
     assert "connection_logs: folder mixes formats (csv, jsonl)" in one_error_line(err)
 
 
 def test_duplicate_column_in_header(tmp_path, capsys):
-    code, _, err = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": "person_id,subject_type,collected_at,Person_ID\np1,prospect,2026-01-01,p1\n"}))
+    code, _, err = run(
+        tmp_path,
+        capsys,
+        extract(
+            tmp_path, {"persons.csv": "person_id,subject_type,collected_at,Person_ID\np1,prospect,2026-01-01,p1\n"}
+        ),
+    )
     assert code == 2
     assert "column 'person_id' appears twice" in one_error_line(err)
 
@@ -239,8 +270,17 @@ def test_invalid_policy_file_names_the_key(tmp_path, capsys):
 
 
 def test_malformed_period(tmp_path, capsys):
-    code = main(["check", "--data", str(extract(tmp_path, {"persons.csv": GOOD})), "--period", "2026-13",
-                 "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "check",
+            "--data",
+            str(extract(tmp_path, {"persons.csv": GOOD})),
+            "--period",
+            "2026-13",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "--period '2026-13': expected a month YYYY-MM" in one_error_line(err)
@@ -248,7 +288,9 @@ def test_malformed_period(tmp_path, capsys):
 
 def test_cp1252_bytes_after_the_first_64_kb_are_still_read(tmp_path, capsys):
     rows = "".join(f"p{i},prospect,2026-01-01,Company {i}\n" for i in range(4000))
-    content = (HEADER.replace("\n", ",company\n") + rows + "p9999,prospect,2026-01-01,Caf\xe9 \u20ac\n").encode("cp1252")
+    content = (HEADER.replace("\n", ",company\n") + rows + "p9999,prospect,2026-01-01,Caf\xe9 \u20ac\n").encode(
+        "cp1252"
+    )
     assert len(content) > 70_000
     code, _, _ = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": content}))
     assert code == 0
@@ -257,17 +299,32 @@ def test_cp1252_bytes_after_the_first_64_kb_are_still_read(tmp_path, capsys):
 
 
 def test_ragged_row_in_a_log_folder_names_the_file(tmp_path, capsys):
-    data = extract(tmp_path, {"connection_logs/2026-01.csv": "ts,ip\n2026-01-01T10:00:00Z,x\n",
-                              "connection_logs/2026-02.csv": "ts,ip\n2026-02-01T10:00:00Z,x\n2026-02-02T10:00:00Z,x,y\n"})
+    data = extract(
+        tmp_path,
+        {
+            "connection_logs/2026-01.csv": "ts,ip\n2026-01-01T10:00:00Z,x\n",
+            "connection_logs/2026-02.csv": "ts,ip\n2026-02-01T10:00:00Z,x\n2026-02-02T10:00:00Z,x,y\n",
+        },
+    )
     code, _, err = run(tmp_path, capsys, data)
     assert code == 2
-    assert "connection_logs/2026-02.csv: unreadable CSV (line 3: Expected Number of Columns: 2 Found: 3)" in one_error_line(err)
+    assert (
+        "connection_logs/2026-02.csv: unreadable CSV (line 3: Expected Number of Columns: 2 Found: 3)"
+        in one_error_line(err)
+    )
 
 
 def test_rows_are_counted_per_file_of_a_folder(tmp_path, capsys):
-    data = extract(tmp_path, {"connection_logs/2026-01.csv": "ts\n2026-01-01T10:00:00Z\n2026-01-02T10:00:00Z\n",
-                              "connection_logs/2026-02.csv": "ts;ip\n2026-02-01T10:00:00Z;x\n"})
+    data = extract(
+        tmp_path,
+        {
+            "connection_logs/2026-01.csv": "ts\n2026-01-01T10:00:00Z\n2026-01-02T10:00:00Z\n",
+            "connection_logs/2026-02.csv": "ts;ip\n2026-02-01T10:00:00Z;x\n",
+        },
+    )
     code, _, _ = run(tmp_path, capsys, data)
     assert code == 0
     assert [(i["path"], i["rows"], i["delimiter"]) for i in manifest(tmp_path)["inputs"]] == [
-        ("connection_logs/2026-01.csv", 2, ","), ("connection_logs/2026-02.csv", 1, ";")]
+        ("connection_logs/2026-01.csv", 2, ","),
+        ("connection_logs/2026-02.csv", 1, ";"),
+    ]

@@ -1,4 +1,5 @@
 """Smoke test of the benchmark harness at scale S: every tool runs and is recorded (no timing asserted)."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,28 @@ def data_dir(tmp_path_factory, fresh_sample) -> Path:
 
 
 def bench(out: Path, data_dir: Path, *extra: str) -> dict:
-    subprocess.run([sys.executable, "-m", "benchmarks.run", "--scales", "S", "--repeat", "1", "--max-wait", "0",
-                    "--data-dir", str(data_dir), "--out", str(out), *extra],
-                   cwd=REPO, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--scales",
+            "S",
+            "--repeat",
+            "1",
+            "--max-wait",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            "--out",
+            str(out),
+            *extra,
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.read_text())
 
 

@@ -4,6 +4,7 @@ Every HTML of a rendered period must load from file:// alone, log no console err
 chart, and show something (a screenshot that is not a single colour). Install the browser with
 ``scripts/install_browser.sh``. Without it the test fails under CI=true and is skipped locally.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,13 +19,21 @@ from conftest import ROOT, write_extract
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())
 TINY = {
-    "persons": [{"person_id": "p1", "subject_type": "customer", "collected_at": "2026-05-01"},
-                {"person_id": "p2", "subject_type": "", "collected_at": "2026-05-01"}],
+    "persons": [
+        {"person_id": "p1", "subject_type": "customer", "collected_at": "2026-05-01"},
+        {"person_id": "p2", "subject_type": "", "collected_at": "2026-05-01"},
+    ],
     "recipients": [{"recipient_id": "R1", "name": "Acme", "role": "processor", "country": "US"}],
 }
 # Counts distinct colours of a PNG (base64) by drawing it on a canvas; runs in the browser, offline.
@@ -58,8 +67,9 @@ def rendered(request, tmp_path_factory) -> Path:
     if HAS_SAMPLE:
         return request.getfixturevalue("sample_report")
     base = tmp_path_factory.mktemp("browser")
-    return report.render_period(write_extract(base / "extract", TINY), dt.date(2026, 10, 31), None,
-                                base / "reports", quiet=True)
+    return report.render_period(
+        write_extract(base / "extract", TINY), dt.date(2026, 10, 31), None, base / "reports", quiet=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +105,11 @@ def test_every_report_page_works_offline_in_chromium(rendered, browser):
         if charts:
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('svg'))",
-                timeout=30_000)
+                timeout=30_000,
+            )
         drawn = page.evaluate(
-            "() => [...document.querySelectorAll('.plotly-graph-div')].filter(d => d.querySelector('svg')).length")
+            "() => [...document.querySelectorAll('.plotly-graph-div')].filter(d => d.querySelector('svg')).length"
+        )
         shot = base64.b64encode(page.screenshot()).decode()
         colours = page.evaluate(COLOURS_JS, shot)
         page.close()
@@ -113,8 +125,7 @@ def test_the_transfer_world_map_draws_its_countries_offline(rendered, browser):
     page.route("**/*", lambda route, request: route.continue_() if request.url.startswith("file://") else route.abort())
     page.goto((rendered / "04_transfers.html").as_uri(), wait_until="load")
     # plotly draws a country only once it has the map outlines (embedded: no CDN is reachable here)
-    page.wait_for_function("() => document.querySelectorAll('.geo path.choroplethlocation').length > 0",
-                           timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('.geo path.choroplethlocation').length > 0", timeout=30_000)
     countries = page.evaluate("() => document.querySelectorAll('.geo path.choroplethlocation').length")
     page.close()
     assert countries >= (10 if HAS_SAMPLE else 1)

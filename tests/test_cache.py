@@ -1,4 +1,5 @@
 """Re-opening an unchanged extract in the notebook API comes from the cache; any change reads afresh."""
+
 import os
 
 import pytest
@@ -7,8 +8,10 @@ from audit_lib import cache, open_extract, run_checks
 from conftest import write_extract
 
 TABLES = {
-    "persons": [{"person_id": "p1", "subject_type": "prospect", "collected_at": "2020-01-01"},
-                {"person_id": "", "subject_type": "prospect", "collected_at": "2026-01-01"}],
+    "persons": [
+        {"person_id": "p1", "subject_type": "prospect", "collected_at": "2020-01-01"},
+        {"person_id": "", "subject_type": "prospect", "collected_at": "2026-01-01"},
+    ],
     "connection_logs": [{"ts": "2024-01-05T10:00:00Z"}, {"ts": "2026-10-01T10:00:00Z"}],
 }
 

@@ -1,4 +1,5 @@
 """Every check of the catalogue is declared, documented in the README and exercised by a test."""
+
 import importlib.util
 import re
 
@@ -79,7 +80,9 @@ def test_the_readme_check_table_is_the_generated_one():
 
 
 def test_every_declared_check_is_exercised_by_a_test():
-    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_docs.py")
+    tests = "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_docs.py"
+    )
     assert sorted(c.id for c in load_checks() if f'"{c.id}"' not in tests) == []
 
 

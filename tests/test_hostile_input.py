@@ -5,6 +5,7 @@ and JSON Lines files are generated into tmp_path, not committed). What must hold
 traceback, stderr is one line or nothing, no file appears outside ``--out`` and the temporary folder,
 no value of the data in an error. The older, friendlier cases are in tests/test_bad_input.py.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,12 +25,16 @@ from audit_lib.cli import main
 
 HEADER = "person_id,subject_type,collected_at\n"
 GOOD = HEADER + "p1,prospect,2026-01-01\n"
-ACTIVITIES = ("activity_id,name,purpose_id,lawful_basis,lia_ref,data_categories,recipients,retention_rule,owner,"
-              "last_reviewed_at\nA001,Quotes,request_handling,pre_contractual,,identity,RCP-001,prospect_years,"
-              "Sales,2026-03-05\n")
-RECIPIENTS = ("recipient_id,name,role,country,dpf_certified,mechanism,derogation_reason,dpa_signed_at,"
-              "tia_completed_at,last_reviewed_at,data_categories\n")
-INJECTION = "person_id\" AS \"person_id\" FROM (SELECT 'p1' AS \"person_id\"); copy (select 1) to 'anywhere.csv'; --"
+ACTIVITIES = (
+    "activity_id,name,purpose_id,lawful_basis,lia_ref,data_categories,recipients,retention_rule,owner,"
+    "last_reviewed_at\nA001,Quotes,request_handling,pre_contractual,,identity,RCP-001,prospect_years,"
+    "Sales,2026-03-05\n"
+)
+RECIPIENTS = (
+    "recipient_id,name,role,country,dpf_certified,mechanism,derogation_reason,dpa_signed_at,"
+    "tia_completed_at,last_reviewed_at,data_categories\n"
+)
+INJECTION = 'person_id" AS "person_id" FROM (SELECT \'p1\' AS "person_id"); copy (select 1) to \'anywhere.csv\'; --'
 
 
 @pytest.fixture(autouse=True)
@@ -115,8 +120,14 @@ HOSTILE_NAMES = [INJECTION, 'a"b', "it's", "x; DROP TABLE persons; --", "\"); co
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_parquet_column_name_is_only_a_name(tmp_path, capsys, name):
-    data = extract(tmp_path, {"persons.parquet": parquet(
-        {"person_id": ["p1"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"], name: ["v"]})})
+    data = extract(
+        tmp_path,
+        {
+            "persons.parquet": parquet(
+                {"person_id": ["p1"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"], name: ["v"]}
+            )
+        },
+    )
     code, err = run(tmp_path, capsys, data)
     assert (code, err) == (0, "")
     assert findings(tmp_path).empty
@@ -133,15 +144,22 @@ def test_hostile_json_lines_key_is_only_a_name(tmp_path, capsys, name):
 
 def test_hostile_csv_header_is_only_a_name(tmp_path, capsys):
     buf = io.StringIO()
-    csv.writer(buf).writerows([["person_id", "subject_type", "collected_at", INJECTION], ["p1", "prospect",
-                                                                                       "2026-01-01", "v"]])
+    csv.writer(buf).writerows(
+        [["person_id", "subject_type", "collected_at", INJECTION], ["p1", "prospect", "2026-01-01", "v"]]
+    )
     data = extract(tmp_path, {"persons.csv": buf.getvalue()})
     assert run(tmp_path, capsys, data) == (0, "")
 
 
 def test_hostile_xlsx_header_is_only_a_name(tmp_path, capsys):
-    data = extract(tmp_path, {"persons.xlsx": xlsx([["person_id", "subject_type", "collected_at", INJECTION],
-                                                    ["p1", "prospect", "2026-01-01", "v"]])})
+    data = extract(
+        tmp_path,
+        {
+            "persons.xlsx": xlsx(
+                [["person_id", "subject_type", "collected_at", INJECTION], ["p1", "prospect", "2026-01-01", "v"]]
+            )
+        },
+    )
     assert run(tmp_path, capsys, data) == (0, "")
 
 
@@ -154,10 +172,11 @@ def test_tmpdir_with_a_quote(tmp_path, capsys, monkeypatch):
 
 
 def test_extract_folder_named_with_quotes(tmp_path, capsys):
-    folder = tmp_path / "o'brien \"x\""
+    folder = tmp_path / 'o\'brien "x"'
     folder.mkdir()
-    (folder / "persons.parquet").write_bytes(parquet(
-        {"person_id": ["p1"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"]}))
+    (folder / "persons.parquet").write_bytes(
+        parquet({"person_id": ["p1"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"]})
+    )
     assert run(tmp_path, capsys, folder) == (0, "")
 
 
@@ -181,8 +200,15 @@ def test_transfer_inventory_recipient_formula_is_text(tmp_path, capsys, name):
     assert any(c.startswith("'") for c in cells)
 
 
-@pytest.mark.parametrize("record, shown", [("x;=1+1;y", "x;'=1+1;y"), ("a,=HYPERLINK(1)", "a,'=HYPERLINK(1)"),
-                                           ("a; +1", "a; '+1"), ("b;@SUM(1)", "b;'@SUM(1)")])
+@pytest.mark.parametrize(
+    "record, shown",
+    [
+        ("x;=1+1;y", "x;'=1+1;y"),
+        ("a,=HYPERLINK(1)", "a,'=HYPERLINK(1)"),
+        ("a; +1", "a; '+1"),
+        ("b;@SUM(1)", "b;'@SUM(1)"),
+    ],
+)
 def test_formula_after_a_separator_in_findings_csv_is_neutralised(tmp_path, capsys, record, shown):
     buf = io.StringIO()
     csv.writer(buf).writerows([["person_id", "subject_type", "collected_at"], [record, "prospect", "2020-01-01"]])
@@ -276,17 +302,32 @@ def test_symlink_loop_is_one_line(tmp_path, capsys):
 # ---------------------------------------------------------------- 4. one cell never stops the audit
 
 
-@pytest.mark.parametrize("value", [
-    "infinity", "-infinity", "epoch", "294247-01-01", "1899-12-31", "2201-01-01", "now", "today",
-    "2026-01-01T10:00:00+99:00", "2026-01-01T10:00:00-14:30", "2026-01-01 10:00:00+1500", "2026-01-01T10:00:00+15",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "infinity",
+        "-infinity",
+        "epoch",
+        "294247-01-01",
+        "1899-12-31",
+        "2201-01-01",
+        "now",
+        "today",
+        "2026-01-01T10:00:00+99:00",
+        "2026-01-01T10:00:00-14:30",
+        "2026-01-01 10:00:00+1500",
+        "2026-01-01T10:00:00+15",
+    ],
+)
 def test_absurd_date_is_an_invalid_value_and_the_audit_runs(tmp_path, capsys, value):
     data = extract(tmp_path, {"persons.csv": GOOD + f"p2,prospect,{value}\n"})
     assert run(tmp_path, capsys, data) == (0, "")
     assert ids(tmp_path, "DQ-INVALID-VALUE") == {"p2"}
 
 
-@pytest.mark.parametrize("value", ["1900-01-01", "2200-12-31", "2026-01-01T10:00:00+14:00", "2026-01-01T10:00:00-12:00"])
+@pytest.mark.parametrize(
+    "value", ["1900-01-01", "2200-12-31", "2026-01-01T10:00:00+14:00", "2026-01-01T10:00:00-12:00"]
+)
 def test_dates_on_the_bounds_are_read(tmp_path, capsys, value):
     data = extract(tmp_path, {"persons.csv": GOOD + f"p2,prospect,{value}\n"})
     assert run(tmp_path, capsys, data) == (0, "")
@@ -297,9 +338,18 @@ def test_dates_on_the_bounds_are_read(tmp_path, capsys, value):
 def test_native_parquet_date_out_of_range_is_an_invalid_value(tmp_path, capsys, day):
     import datetime as dt
 
-    data = extract(tmp_path, {"persons.parquet": parquet({
-        "person_id": ["p1", "p2"], "subject_type": ["prospect", "prospect"],
-        "collected_at": [dt.date(2026, 1, 1), dt.date.fromisoformat(day)]})})
+    data = extract(
+        tmp_path,
+        {
+            "persons.parquet": parquet(
+                {
+                    "person_id": ["p1", "p2"],
+                    "subject_type": ["prospect", "prospect"],
+                    "collected_at": [dt.date(2026, 1, 1), dt.date.fromisoformat(day)],
+                }
+            )
+        },
+    )
     assert run(tmp_path, capsys, data) == (0, "")
     assert ids(tmp_path, "DQ-INVALID-VALUE") == {"p2"}
 
@@ -308,10 +358,13 @@ def test_native_parquet_date_out_of_range_is_an_invalid_value(tmp_path, capsys, 
 
 
 def test_json_lines_type_drift_error_names_no_value(tmp_path, capsys):
-    rows = [f'{{"person_id": "p{i}", "subject_type": "prospect", "collected_at": "2026-01-01", "phone": {i}}}'
-            for i in range(25_000)]
-    rows.append('{"person_id": "px", "subject_type": "prospect", "collected_at": "2026-01-01", '
-                '"phone": "+32 470 12 34 56"}')
+    rows = [
+        f'{{"person_id": "p{i}", "subject_type": "prospect", "collected_at": "2026-01-01", "phone": {i}}}'
+        for i in range(25_000)
+    ]
+    rows.append(
+        '{"person_id": "px", "subject_type": "prospect", "collected_at": "2026-01-01", "phone": "+32 470 12 34 56"}'
+    )
     data = extract(tmp_path, {"persons.jsonl": "\n".join(rows) + "\n"})
     code, err = run(tmp_path, capsys, data)
     assert "470" not in err and "34 56" not in err
@@ -319,16 +372,22 @@ def test_json_lines_type_drift_error_names_no_value(tmp_path, capsys):
 
 
 def test_json_duplicate_key_error_names_no_value(tmp_path, capsys):
-    data = extract(tmp_path, {"persons.jsonl": '{"person_id": "p1", "email": "jan.peeters@example.be", '
-                                               '"email": "x@example.be", "subject_type": "prospect"}\n'})
+    data = extract(
+        tmp_path,
+        {
+            "persons.jsonl": '{"person_id": "p1", "email": "jan.peeters@example.be", '
+            '"email": "x@example.be", "subject_type": "prospect"}\n'
+        },
+    )
     code, err = run(tmp_path, capsys, data)
     assert "@" not in err and "jan" not in err
     assert code == 0 or one_line(err)
 
 
 def test_email_in_purpose_id_is_not_copied_into_observed(tmp_path, capsys):
-    data = extract(tmp_path, {"processing_activities.csv": ACTIVITIES.replace(
-        "request_handling", "jan.peeters@example.be")})
+    data = extract(
+        tmp_path, {"processing_activities.csv": ACTIVITIES.replace("request_handling", "jan.peeters@example.be")}
+    )
     assert run(tmp_path, capsys, data)[0] == 0
     f = findings(tmp_path)
     assert "A001" in set(f.loc[f["check_id"] == "LB-PURPOSE-UNDECLARED", "record_id"])
@@ -349,8 +408,11 @@ def test_transcoded_copy_is_deleted_once_the_rows_are_typed(tmp_path, capsys, mo
 
     seen = []
     real = commands.run_checks
-    monkeypatch.setattr(commands, "run_checks",
-                        lambda ex: seen.extend(p for p in (tmp_path / "tmp").rglob("*") if p.is_file()) or real(ex))
+    monkeypatch.setattr(
+        commands,
+        "run_checks",
+        lambda ex: seen.extend(p for p in (tmp_path / "tmp").rglob("*") if p.is_file()) or real(ex),
+    )
     data = extract(tmp_path, {"persons.csv": (HEADER + "p\xe9,prospect,2026-01-01\n").encode("cp1252")})
     assert run(tmp_path, capsys, data) == (0, "")
     assert seen == []
@@ -365,7 +427,9 @@ def test_sigterm_removes_the_temporary_copy(tmp_path, capsys, monkeypatch):
         time.sleep(5)
 
     monkeypatch.setattr(commands, "run_checks", killed)
-    data = extract(tmp_path, {"persons.csv": (HEADER + "p1,prospect,2026-01-01\np\xe9,prospect,2026-01-01\n").encode("cp1252")})
+    data = extract(
+        tmp_path, {"persons.csv": (HEADER + "p1,prospect,2026-01-01\np\xe9,prospect,2026-01-01\n").encode("cp1252")}
+    )
     code = main(["check", "--data", str(data), "--as-of", "2026-10-31", "--out", str(tmp_path / "out"), "--quiet"])
     assert (code, capsys.readouterr().err) == (130, "gdpr-audit: interrupted\n")
     assert list((tmp_path / "tmp").iterdir()) == []
@@ -490,16 +554,20 @@ def test_out_holding_other_files_is_not_replaced(tmp_path, capsys):
 
 @pytest.mark.parametrize("column", ["filename", "FileName"])
 def test_a_column_named_filename_is_read(tmp_path, capsys, column):
-    data = extract(tmp_path, {"persons.csv": f"person_id,subject_type,collected_at,{column}\np1,prospect,2026-01-01,a\n"})
+    data = extract(
+        tmp_path, {"persons.csv": f"person_id,subject_type,collected_at,{column}\np1,prospect,2026-01-01,a\n"}
+    )
     assert run(tmp_path, capsys, data) == (0, "")
 
 
 @pytest.mark.parametrize("column", ["_file", "_row"])
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_a_column_with_the_tools_own_name_is_one_line(tmp_path, capsys, column, fmt):
-    content = (f"person_id,subject_type,collected_at,{column}\np1,prospect,2026-01-01,x\n" if fmt == "csv" else
-               parquet({"person_id": ["p1"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"],
-                        column: ["x"]}))
+    content = (
+        f"person_id,subject_type,collected_at,{column}\np1,prospect,2026-01-01,x\n"
+        if fmt == "csv"
+        else parquet({"person_id": ["p1"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"], column: ["x"]})
+    )
     data = extract(tmp_path, {f"persons.{fmt}": content})
     code, err = run(tmp_path, capsys, data)
     assert code == 2 and f"named '{column}'" in one_line(err)
@@ -525,8 +593,10 @@ def test_sample_period_is_validated(tmp_path, capsys):
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("content", ["- a\n- b\n", "just text\n", "files: [persons.csv]\n", "files:\n  x.csv: [1]\n",
-                                     "profile_dirs: here\n", "42\n"])
+@pytest.mark.parametrize(
+    "content",
+    ["- a\n- b\n", "just text\n", "files: [persons.csv]\n", "files:\n  x.csv: [1]\n", "profile_dirs: here\n", "42\n"],
+)
 def test_extract_yaml_of_the_wrong_shape(tmp_path, capsys, content):
     data = extract(tmp_path, {"persons.csv": GOOD, "x.csv": "a\n1\n", "extract.yaml": content})
     code, err = run(tmp_path, capsys, data)
@@ -537,8 +607,14 @@ def test_extract_yaml_of_the_wrong_shape(tmp_path, capsys, content):
 
 
 def test_parquet_columns_differing_only_by_case(tmp_path, capsys):
-    data = extract(tmp_path, {"persons.parquet": parquet({
-        "person_id": ["p1"], "Person_ID": ["p9"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"]})})
+    data = extract(
+        tmp_path,
+        {
+            "persons.parquet": parquet(
+                {"person_id": ["p1"], "Person_ID": ["p9"], "subject_type": ["prospect"], "collected_at": ["2026-01-01"]}
+            )
+        },
+    )
     code, err = run(tmp_path, capsys, data)
     assert code == 2 and "appears twice" in one_line(err)
 
@@ -583,15 +659,22 @@ def test_an_oversized_policy_file_is_refused(tmp_path, capsys):
 
 
 def test_separator_inside_a_quoted_header_name(tmp_path, capsys):
-    data = extract(tmp_path, {"persons.csv": 'person_id,subject_type,collected_at,"notes; a; b; c; d"\n'
-                                             "p1,prospect,2020-01-01,x\n"})
+    data = extract(
+        tmp_path, {"persons.csv": 'person_id,subject_type,collected_at,"notes; a; b; c; d"\np1,prospect,2020-01-01,x\n'}
+    )
     assert run(tmp_path, capsys, data) == (0, "")
     assert ids(tmp_path, "RET-PROSPECT-3Y") == {"p1"}
 
 
-@pytest.mark.parametrize("name, hint", [("consents.csv.gz", "decompress"), ("persons.csv.gz", "decompress"),
-                                        ("person.csv", "persons.csv"),
-                                        ("consent.parquet", "consents.parquet")])
+@pytest.mark.parametrize(
+    "name, hint",
+    [
+        ("consents.csv.gz", "decompress"),
+        ("persons.csv.gz", "decompress"),
+        ("person.csv", "persons.csv"),
+        ("consent.parquet", "consents.parquet"),
+    ],
+)
 def test_a_near_miss_file_is_not_silently_ignored(tmp_path, capsys, name, hint):
     data = extract(tmp_path, {"persons.csv": GOOD, name: b"\x1f\x8b" if name.endswith(".gz") else GOOD})
     if name == "person.csv":
@@ -609,9 +692,14 @@ def test_breach_id_with_a_link_is_not_clickable_in_the_chart(tmp_path):
     from audit_lib.run import run_checks
 
     hostile = '<a href="https://evil.example/">BR-1</a>'
-    data = extract(tmp_path, {"breaches.csv": "breach_id,detected_at,risk,notified_authority_at,subjects_notified_at,"
-                                              f"delay_reason\n\"{hostile.replace(chr(34), chr(34) * 2)}\","
-                                              "2026-10-01T09:00:00Z,high_risk,2026-10-05T09:00:00Z,2026-10-06T09:00:00Z,\n"})
+    data = extract(
+        tmp_path,
+        {
+            "breaches.csv": "breach_id,detected_at,risk,notified_authority_at,subjects_notified_at,"
+            f'delay_reason\n"{hostile.replace(chr(34), chr(34) * 2)}",'
+            "2026-10-01T09:00:00Z,high_risk,2026-10-05T09:00:00Z,2026-10-06T09:00:00Z,\n"
+        },
+    )
     with Extract(data, dt.date(2026, 10, 31)) as ex:
         fig = breach_timeline(Run.from_results(ex, run_checks(ex)))
     labels = [str(y) for trace in fig.data for y in trace.y]

@@ -1,4 +1,5 @@
 """Evidence intake: canonical types, time zones, and the five DQ-* findings on tiny extracts."""
+
 import datetime as dt
 
 import pytest
@@ -12,8 +13,15 @@ def person(pid, **kw):
 
 
 def consent(cid, recorded_at, **kw):
-    return {"consent_id": cid, "person_id": "p1", "purpose": "newsletter", "status": "granted",
-            "recorded_at": recorded_at, "proof_ref": "f", **kw}
+    return {
+        "consent_id": cid,
+        "person_id": "p1",
+        "purpose": "newsletter",
+        "status": "granted",
+        "recorded_at": recorded_at,
+        "proof_ref": "f",
+        **kw,
+    }
 
 
 def found(results, check_id):
@@ -22,18 +30,21 @@ def found(results, check_id):
     return {(r.table, r.record_id, int(r.count)) for r in f.itertuples()}
 
 
-@pytest.mark.parametrize("text, expected_utc", [
-    ("2026-03-10T10:00:00Z", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
-    ("2026-03-10 10:00:00Z", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
-    ("2026-03-10T10:00:00.250Z", dt.datetime(2026, 3, 10, 10, 0, 0, 250000, tzinfo=UTC)),
-    ("2026-03-10T12:00:00+02:00", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
-    ("2026-03-10T12:00:00+0200", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
-    ("2026-03-10 11:00:00", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),  # local winter time, +01:00
-    ("2026-07-10 12:00", dt.datetime(2026, 7, 10, 10, 0, tzinfo=UTC)),  # local summer time, +02:00
-    ("2026-03-10", dt.datetime(2026, 3, 9, 23, 0, tzinfo=UTC)),  # a date alone is 00:00 local
-    ("2026-03-29 02:30:00", dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),  # spring gap: earlier offset
-    ("2026-10-25 02:30:00", dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # autumn overlap: fold=0
-])
+@pytest.mark.parametrize(
+    "text, expected_utc",
+    [
+        ("2026-03-10T10:00:00Z", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
+        ("2026-03-10 10:00:00Z", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
+        ("2026-03-10T10:00:00.250Z", dt.datetime(2026, 3, 10, 10, 0, 0, 250000, tzinfo=UTC)),
+        ("2026-03-10T12:00:00+02:00", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
+        ("2026-03-10T12:00:00+0200", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),
+        ("2026-03-10 11:00:00", dt.datetime(2026, 3, 10, 10, 0, tzinfo=UTC)),  # local winter time, +01:00
+        ("2026-07-10 12:00", dt.datetime(2026, 7, 10, 10, 0, tzinfo=UTC)),  # local summer time, +02:00
+        ("2026-03-10", dt.datetime(2026, 3, 9, 23, 0, tzinfo=UTC)),  # a date alone is 00:00 local
+        ("2026-03-29 02:30:00", dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),  # spring gap: earlier offset
+        ("2026-10-25 02:30:00", dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # autumn overlap: fold=0
+    ],
+)
 def test_every_accepted_timestamp_form(audit, text, expected_utc):
     with audit.extract({"persons": [P], "consents": [consent("c1", text)]}) as ex:
         value = ex.con.execute("SELECT recorded_at FROM consents").fetchone()[0]
@@ -46,17 +57,26 @@ def test_brussels_midnight_utc_timestamp_has_the_local_date(audit):
 
 
 def test_unparseable_timestamps_are_invalid_values(audit):
-    rows = [consent("c1", "30/10/2025"), consent("c2", "2025-02-30T10:00:00Z"), consent("c3", "yesterday"),
-            consent("c4", "2025-10-30T10:00:00Z")]
+    rows = [
+        consent("c1", "30/10/2025"),
+        consent("c2", "2025-02-30T10:00:00Z"),
+        consent("c3", "yesterday"),
+        consent("c4", "2025-10-30T10:00:00Z"),
+    ]
     assert audit.ids("DQ-INVALID-VALUE", {"persons": [P], "consents": rows}) == {"c1", "c2", "c3"}
 
 
 def test_enum_values_are_trimmed_and_case_insensitive(audit):
-    rows = [person("p1", subject_type=" Prospect "), person("p2", subject_type="CUSTOMER"),
-            person("p3", subject_type="lead")]
+    rows = [
+        person("p1", subject_type=" Prospect "),
+        person("p2", subject_type="CUSTOMER"),
+        person("p3", subject_type="lead"),
+    ]
     with audit.extract({"persons": rows}) as ex:
         assert ex.con.execute("SELECT list(subject_type ORDER BY person_id) FROM persons").fetchone()[0] == [
-            "prospect", "customer"]
+            "prospect",
+            "customer",
+        ]
     assert audit.ids("DQ-INVALID-VALUE", {"persons": rows}) == {"p3"}
 
 
@@ -75,13 +95,26 @@ def test_ids_keep_leading_zeros(audit):
 
 
 def recipient(rid, country):
-    return {"recipient_id": rid, "name": "Vendor", "role": "processor", "country": country, "dpa_signed_at": "2024-01-01"}
+    return {
+        "recipient_id": rid,
+        "name": "Vendor",
+        "role": "processor",
+        "country": country,
+        "dpa_signed_at": "2024-01-01",
+    }
 
 
 def test_countries_by_code_alpha3_name_and_eu_aliases(audit):
-    rows = [recipient("r1", "BR"), recipient("r2", "IND"), recipient("r3", "Brazil"), recipient("r4", "EL"),
-            recipient("r5", "UK"), recipient("r6", " united states "), recipient("r7", "Narnia"),
-            recipient("r8", "Brasil")]
+    rows = [
+        recipient("r1", "BR"),
+        recipient("r2", "IND"),
+        recipient("r3", "Brazil"),
+        recipient("r4", "EL"),
+        recipient("r5", "UK"),
+        recipient("r6", " united states "),
+        recipient("r7", "Narnia"),
+        recipient("r8", "Brasil"),
+    ]
     with audit.extract({"recipients": rows}) as ex:
         got = dict(ex.con.execute("SELECT recipient_id, country FROM recipients").fetchall())
     assert got == {"r1": "BR", "r2": "IN", "r3": "BR", "r4": "GR", "r5": "GB", "r6": "US"}
@@ -97,7 +130,11 @@ def test_duplicate_keys_count_occurrences_and_stay_in_checks(audit):
 def test_missing_key_is_reported_by_row_number(audit):
     rows = [person("p1"), person(""), person("p3", subject_type=""), person("  ")]
     results = audit.all({"persons": rows})
-    assert found(results, "DQ-MISSING-REQUIRED") == {("persons", "row:2", 1), ("persons", "p3", 1), ("persons", "row:4", 1)}
+    assert found(results, "DQ-MISSING-REQUIRED") == {
+        ("persons", "row:2", 1),
+        ("persons", "p3", 1),
+        ("persons", "row:4", 1),
+    }
 
 
 def test_two_problems_in_one_row_are_two_findings(audit):
@@ -108,30 +145,47 @@ def test_two_problems_in_one_row_are_two_findings(audit):
 
 
 def test_objection_without_person_or_email_is_missing_required(audit):
-    rows = [{"objection_id": "o1", "person_id": "", "email": "", "scope": "email", "registered_at": "2025-01-01"},
-            {"objection_id": "o2", "person_id": "", "email": "a@b.be", "scope": "email", "registered_at": "2025-01-01"}]
+    rows = [
+        {"objection_id": "o1", "person_id": "", "email": "", "scope": "email", "registered_at": "2025-01-01"},
+        {"objection_id": "o2", "person_id": "", "email": "a@b.be", "scope": "email", "registered_at": "2025-01-01"},
+    ]
     assert audit.ids("DQ-MISSING-REQUIRED", {"objections": rows}) == {"o1"}
 
 
 def test_future_dates_per_the_spec_column_list(audit):
     tables = {
-        "persons": [person("p1", collected_at="2026-11-01"), person("p2", last_contact_at="2026-11-01"),
-                    person("p3", relationship_end_at="2027-06-30"), person("p4", collected_at="2026-10-31")],
+        "persons": [
+            person("p1", collected_at="2026-11-01"),
+            person("p2", last_contact_at="2026-11-01"),
+            person("p3", relationship_end_at="2027-06-30"),
+            person("p4", collected_at="2026-10-31"),
+        ],
         "consents": [consent("c1", "2026-10-31T22:59:59Z"), consent("c2", "2026-10-31T23:00:00Z")],
-        "rights_requests": [{"request_id": "r1", "type": "access", "received_at": "2026-10-01",
-                             "responded_at": "2026-11-02"},
-                            {"request_id": "r2", "type": "access", "received_at": "2026-10-01",
-                             "extension_notified_at": "2026-11-02"}],
+        "rights_requests": [
+            {"request_id": "r1", "type": "access", "received_at": "2026-10-01", "responded_at": "2026-11-02"},
+            {"request_id": "r2", "type": "access", "received_at": "2026-10-01", "extension_notified_at": "2026-11-02"},
+        ],
     }
     results = audit.all(tables)
     # 23:00 UTC on 31 Oct is midnight in Brussels (winter time): the 1st of November, after as_of
     assert found(results, "DQ-FUTURE-DATE") == {
-        ("persons", "p1", 1), ("persons", "p2", 1), ("consents", "c2", 1), ("rights_requests", "r1", 1)}
+        ("persons", "p1", 1),
+        ("persons", "p2", 1),
+        ("consents", "c2", 1),
+        ("rights_requests", "r1", 1),
+    }
 
 
 def test_connection_log_dq_is_one_finding_per_month(audit):
-    rows = [{"ts": "2026-11-01T10:00:00Z"}, {"ts": "2026-11-02T10:00:00Z"}, {"ts": "2026-10-31T23:30:00Z"},
-            {"ts": "garbage"}, {"ts": "31/12/2025"}, {"ts": ""}, {"ts": "2026-10-31T12:00:00Z"}]
+    rows = [
+        {"ts": "2026-11-01T10:00:00Z"},
+        {"ts": "2026-11-02T10:00:00Z"},
+        {"ts": "2026-10-31T23:30:00Z"},
+        {"ts": "garbage"},
+        {"ts": "31/12/2025"},
+        {"ts": ""},
+        {"ts": "2026-10-31T12:00:00Z"},
+    ]
     results = audit.all({"connection_logs": rows})
     assert found(results, "DQ-FUTURE-DATE") == {("connection_logs", "2026-11", 3)}
     assert found(results, "DQ-INVALID-VALUE") == {("connection_logs", "unparseable", 2)}
@@ -142,19 +196,27 @@ def test_orphan_references_but_not_for_rights_requests(audit):
     tables = {
         "persons": [person("p1")],
         "consents": [consent("c1", "2025-01-01"), {**consent("c2", "2025-01-01"), "person_id": "p9"}],
-        "communications": [{"send_id": "s1", "person_id": "p8", "channel": "post", "purpose": "service",
-                            "sent_at": "2025-01-01"}],
-        "payments": [{"payment_id": "pay1", "person_id": "p7", "paid_at": "2025-01-01", "method": "transfer"},
-                     {"payment_id": "pay2", "person_id": "", "paid_at": "2025-01-01", "method": "transfer"}],
+        "communications": [
+            {"send_id": "s1", "person_id": "p8", "channel": "post", "purpose": "service", "sent_at": "2025-01-01"}
+        ],
+        "payments": [
+            {"payment_id": "pay1", "person_id": "p7", "paid_at": "2025-01-01", "method": "transfer"},
+            {"payment_id": "pay2", "person_id": "", "paid_at": "2025-01-01", "method": "transfer"},
+        ],
         "rights_requests": [{"request_id": "r1", "person_id": "p6", "type": "erasure", "received_at": "2025-01-01"}],
     }
     results = audit.all(tables)
     assert found(results, "DQ-ORPHAN-REFERENCE") == {
-        ("consents", "c2", 1), ("communications", "s1", 1), ("payments", "pay1", 1)}
+        ("consents", "c2", 1),
+        ("communications", "s1", 1),
+        ("payments", "pay1", 1),
+    }
 
 
 def test_a_row_with_a_dq_problem_is_left_out_of_checks_but_its_key_still_counts(audit):
-    with audit.extract({"persons": [person("p1", subject_type="lead")], "consents": [consent("c1", "2025-01-01")]}) as ex:
+    with audit.extract(
+        {"persons": [person("p1", subject_type="lead")], "consents": [consent("c1", "2025-01-01")]}
+    ) as ex:
         assert ex.con.execute("SELECT count(*) FROM persons").fetchone()[0] == 0
         assert ex.con.execute("SELECT count(*) FROM persons_all").fetchone()[0] == 1
     results = audit.all({"persons": [person("p1", subject_type="lead")], "consents": [consent("c1", "2025-01-01")]})

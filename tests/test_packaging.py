@@ -1,4 +1,5 @@
 """environment.yml (conda users) and pyproject.toml (pip users) declare the same dependencies."""
+
 import re
 import tomllib
 

@@ -1,4 +1,5 @@
 """The audit's plotly.js bundle (audit_lib/data/js, issue 17): every trace type the reports draw, offline."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,10 @@ def test_script_tags_embed_the_bundle_once():
     assert tags.count("<script") == 2 and tags.count(nb.plotly_js()) == 1
 
 
-@pytest.mark.skipif(not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
-                    reason="needs chromium for a headless render")
+@pytest.mark.skipif(
+    not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
+    reason="needs chromium for a headless render",
+)
 def test_bundle_draws_each_trace_offline_in_chromium(tmp_path):
     figures = {
         "bar": "{type:'bar', x:['a','b'], y:[1,2]}",
@@ -55,15 +58,30 @@ def test_bundle_draws_each_trace_offline_in_chromium(tmp_path):
     calls = "".join(
         f"try {{ Plotly.newPlot('{t}', [{trace}]).then(function() {{ done('{t}', "
         f"document.querySelectorAll('#{t} .main-svg').length > 0) }}); }} catch (e) {{ done('{t}', false) }}"
-        for t, trace in figures.items())
-    page = (f"<!doctype html><html><body>{divs}<pre id='out'></pre>{nb.plotly_script()}{nb._geo_assets()}"
-            "<script>function done(t, ok) { document.getElementById('out').textContent += t + '=' + ok + ';' }"
-            f"{calls}</script></body></html>")
+        for t, trace in figures.items()
+    )
+    page = (
+        f"<!doctype html><html><body>{divs}<pre id='out'></pre>{nb.plotly_script()}{nb._geo_assets()}"
+        "<script>function done(t, ok) { document.getElementById('out').textContent += t + '=' + ok + ';' }"
+        f"{calls}</script></body></html>"
+    )
     html = tmp_path / "page.html"
     html.write_text(page, encoding="utf-8")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
-                          "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     out = re.search(r"<pre id=\"out\">([^<]*)</pre>", dom)
     assert out, dom[-500:]
     results = dict(item.split("=") for item in out.group(1).strip(";").split(";"))

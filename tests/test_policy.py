@@ -75,11 +75,23 @@ def test_purpose_groups_follow_the_three_sub_tables(policy):
     for p in policy.purposes:
         groups.setdefault(p.group, []).append(p.id)
     assert groups == {
-        "commercial_relationship": ["request_handling", "order_management", "warranty_management",
-                                    "litigation_management", "accounting_tax", "customer_knowledge"],
+        "commercial_relationship": [
+            "request_handling",
+            "order_management",
+            "warranty_management",
+            "litigation_management",
+            "accounting_tax",
+            "customer_knowledge",
+        ],
         "prospection": ["electronic_prospection", "postal_prospection", "objection_list", "events", "product_tools"],
-        "website_social": ["e_reputation", "website_security", "usage_statistics", "user_accounts",
-                           "social_networks", "social_interactions"],
+        "website_social": [
+            "e_reputation",
+            "website_security",
+            "usage_statistics",
+            "user_accounts",
+            "social_networks",
+            "social_interactions",
+        ],
     }
 
 
@@ -129,7 +141,9 @@ def test_parameter_units_and_legal_sources(policy):
     assert "L123-22" in params["archive_years"].legal_ref and params["archive_years"].source
     assert "CNIL" in params["card_dispute_months"].legal_ref
     assert "audit convention" in params["transfer_review_months"].note.lower()
-    assert params["id_document_grace_days"].quote == "Deze informatie wordt verwijderd zodra de verificatie is voltooid."
+    assert (
+        params["id_document_grace_days"].quote == "Deze informatie wordt verwijderd zodra de verificatie is voltooid."
+    )
 
 
 def test_header_time_zone_and_hash(policy):
@@ -142,8 +156,12 @@ def test_header_time_zone_and_hash(policy):
 def test_data_category_columns_exist_in_the_data_contract(policy):
     contract = yaml.safe_load((DATA / "contract.yaml").read_text(encoding="utf-8"))["tables"]
     assert [c.id for c in policy.data_categories] == ["identity", "professional", "commercial", "payment", "connection"]
-    unknown = [col for c in policy.data_categories for col in c.columns
-               if col.split(".")[1] not in contract[col.split(".")[0]]["columns"]]
+    unknown = [
+        col
+        for c in policy.data_categories
+        for col in c.columns
+        if col.split(".")[1] not in contract[col.split(".")[0]]["columns"]
+    ]
     assert unknown == []
 
 
@@ -152,10 +170,12 @@ def test_quote_for(policy):
     assert policy.quote_for("objection_list") == "Beheer van de lijst met het recht van verzet"
     assert policy.quote_for("objection_scopes") == "Beheer van de lijst met het recht van verzet"
     assert policy.quote_for("processor") == (
-        "Onze dienstverleners (met name voor IT, marketing en communicatie, inclusief software);")
+        "Onze dienstverleners (met name voor IT, marketing en communicatie, inclusief software);"
+    )
     assert "met name in de Verenigde Staten, Latijns-Amerika of Azië" in policy.quote_for("disclosed_destinations")
     assert policy.quote_for("consent_rules") == (
-        "Toestemming / legitiem belang bij het communiceren met onze prospects/klanten, indien van toepassing")
+        "Toestemming / legitiem belang bij het communiceren met onze prospects/klanten, indien van toepassing"
+    )
     with pytest.raises(PolicyError, match="no entry 'nope'"):
         policy.quote_for("nope")
 
@@ -187,24 +207,51 @@ def test_tables_consent_rules(policy):
 
 def test_tables_objection_scopes(policy):
     assert rows(policy.tables()["policy_objection_scopes"]) == [
-        ("all_prospection", "email"), ("all_prospection", "sms"), ("all_prospection", "post"),
-        ("all_prospection", "phone"), ("email", "email"), ("email", "sms"), ("postal", "post"), ("phone", "phone"),
+        ("all_prospection", "email"),
+        ("all_prospection", "sms"),
+        ("all_prospection", "post"),
+        ("all_prospection", "phone"),
+        ("email", "email"),
+        ("email", "sms"),
+        ("postal", "post"),
+        ("phone", "phone"),
     ]
 
 
 def test_tables_other(policy):
     tables = policy.tables()
-    assert sorted(tables) == ["policy_consent_rules", "policy_disclosed_destinations", "policy_objection_scopes",
-                              "policy_prospection_purposes", "policy_purposes", "policy_recipient_categories",
-                              "policy_soft_opt_in", "policy_third_party_sources"]
+    assert sorted(tables) == [
+        "policy_consent_rules",
+        "policy_disclosed_destinations",
+        "policy_objection_scopes",
+        "policy_prospection_purposes",
+        "policy_purposes",
+        "policy_recipient_categories",
+        "policy_soft_opt_in",
+        "policy_third_party_sources",
+    ]
     assert rows(tables["policy_third_party_sources"]) == [
-        ("distributor",), ("subsidiary",), ("partner",), ("database_rental",), ("employer",)]
+        ("distributor",),
+        ("subsidiary",),
+        ("partner",),
+        ("database_rental",),
+        ("employer",),
+    ]
     assert rows(tables["policy_soft_opt_in"]) == [("yes",)]
     assert rows(tables["policy_purposes"]) == [(pid, b) for pid, bases in SPEC_PURPOSES for b in bases]
     assert rows(tables["policy_recipient_categories"]) == [
-        ("subsidiary",), ("commercial_partner",), ("distributor",), ("processor",), ("advisor",), ("authority",)]
+        ("subsidiary",),
+        ("commercial_partner",),
+        ("distributor",),
+        ("processor",),
+        ("advisor",),
+        ("authority",),
+    ]
     assert rows(tables["policy_disclosed_destinations"]) == [
-        ("country", "US"), ("m49_region", "Latin America and the Caribbean"), ("m49_region", "Asia")]
+        ("country", "US"),
+        ("m49_region", "Latin America and the Caribbean"),
+        ("m49_region", "Asia"),
+    ]
     assert rows(tables["policy_prospection_purposes"]) == [("newsletter",), ("commercial",), ("event_invitation",)]
 
 
@@ -217,6 +264,7 @@ def test_tables_load_into_duckdb(policy):
 
 
 # Invalid variants: the shipped YAML, one thing changed, written next to a copy of the policy text.
+
 
 def write_variant(tmp_path, mutate):
     doc = yaml.safe_load(SHIPPED_POLICY.read_text(encoding="utf-8"))
@@ -249,7 +297,8 @@ def test_bad_basis(tmp_path):
     path = write_variant(tmp_path, lambda doc: doc["purposes"][3]["bases"].__setitem__(0, "contrat"))
     assert error_of(path) == (
         "policy_socomec_nl.yaml: purposes[3].bases[0]: 'contrat' is not an Art. 6 basis (expected one of consent, "
-        "contract, pre_contractual, legal_obligation, vital_interests, public_task, legitimate_interests)")
+        "contract, pre_contractual, legal_obligation, vital_interests, public_task, legitimate_interests)"
+    )
 
 
 def test_purpose_without_bases(tmp_path):
@@ -274,26 +323,32 @@ def test_missing_parameter(tmp_path):
 
 def test_parameter_without_value(tmp_path):
     path = write_variant(tmp_path, lambda doc: doc["parameters"]["prospect_years"].update(value=None))
-    assert error_of(path) == ("policy_socomec_nl.yaml: parameters.prospect_years.value: "
-                              "no value (Input should be a valid integer)")
+    assert error_of(path) == (
+        "policy_socomec_nl.yaml: parameters.prospect_years.value: no value (Input should be a valid integer)"
+    )
 
 
 def test_parameter_value_must_be_a_number(tmp_path):
     path = write_variant(tmp_path, lambda doc: doc["parameters"]["prospect_years"].update(value="3 jaar"))
-    assert error_of(path) == ("policy_socomec_nl.yaml: parameters.prospect_years.value: "
-                              "Input should be a valid integer (got '3 jaar')")
+    assert error_of(path) == (
+        "policy_socomec_nl.yaml: parameters.prospect_years.value: Input should be a valid integer (got '3 jaar')"
+    )
 
 
 def test_bad_time_zone(tmp_path):
     path = write_variant(tmp_path, lambda doc: doc["time_zone"].update(value="Europe/Bruxelles"))
-    assert error_of(path) == ("policy_socomec_nl.yaml: time_zone.value: 'Europe/Bruxelles' is not a time zone "
-                              "known to zoneinfo (e.g. Europe/Brussels)")
+    assert error_of(path) == (
+        "policy_socomec_nl.yaml: time_zone.value: 'Europe/Bruxelles' is not a time zone "
+        "known to zoneinfo (e.g. Europe/Brussels)"
+    )
 
 
 def test_quote_not_in_the_text(tmp_path):
     path = write_variant(tmp_path, lambda doc: doc["parameters"]["prospect_years"].update(quote="Drie jaar."))
-    assert error_of(path) == ("policy_socomec_nl.yaml: parameters.prospect_years.quote: not found verbatim in "
-                              "privacy_policy_socomec_nl.txt: 'Drie jaar.'")
+    assert error_of(path) == (
+        "policy_socomec_nl.yaml: parameters.prospect_years.quote: not found verbatim in "
+        "privacy_policy_socomec_nl.txt: 'Drie jaar.'"
+    )
 
 
 def test_quotes_are_not_checked_without_the_text_file(tmp_path):
@@ -343,6 +398,7 @@ def test_unknown_holiday_calendar_is_refused(tmp_path):
     text = SHIPPED_POLICY.read_text(encoding="utf-8").replace("  value: BE\n", "  value: XX\n")
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "privacy_policy_socomec_nl.txt").write_text(
-        (SHIPPED_POLICY.parent / "privacy_policy_socomec_nl.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        (SHIPPED_POLICY.parent / "privacy_policy_socomec_nl.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     with pytest.raises(PolicyError, match="holiday_calendar.value: 'XX' is not a country the holidays package knows"):
         load_policy(tmp_path / "p.yaml")

@@ -4,6 +4,7 @@ The cases live beside the project (``../shared/real_data/cases``, as CI lays the
 where they lie, never copied into the repository. Each case's ``cases.tsv`` line gives the arguments,
 the exit code wanted, and the expected findings compared by the case folder's own ``compare.py``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,15 +38,35 @@ def test_real_export_case(case, tmp_path, capsys, monkeypatch):
     assert (CASES / case["case"] / "extract").is_dir(), f"{CASES / case['case']}: case folder not found"
     args = [] if case["args"] == "-" else case["args"].split()
     out = tmp_path / "out"
-    rc = main(["check", "--data", str(CASES / case["case"] / "extract"), "--period", "2026-10", "--out", str(out),
-               "--quiet", *args])
+    rc = main(
+        [
+            "check",
+            "--data",
+            str(CASES / case["case"] / "extract"),
+            "--period",
+            "2026-10",
+            "--out",
+            str(out),
+            "--quiet",
+            *args,
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == int(case["expected_rc"]), err
     assert "Traceback" not in err
     if case["expected"] != "-":
         compare = _compare()
-        monkeypatch.setattr(sys, "argv", ["compare.py", str(CASES / case["case"] / case["expected"]),
-                                          str(out / "findings.csv"), "--only", case["only"]])
+        monkeypatch.setattr(
+            sys,
+            "argv",
+            [
+                "compare.py",
+                str(CASES / case["case"] / case["expected"]),
+                str(out / "findings.csv"),
+                "--only",
+                case["only"],
+            ],
+        )
         with pytest.raises(SystemExit) as done:
             compare.main()
         report = capsys.readouterr().out

@@ -14,12 +14,30 @@ M49_EXCEPTIONS = {"AQ"}
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("BE", "BE"), ("be ", "BE"), ("BEL", "BE"), ("Belgium", "BE"), ("belgium", "BE"),
-        ("  BELGIUM\t", "BE"), ("EL", "GR"), ("el", "GR"), ("UK", "GB"), ("GBR", "GB"),
-        ("United Kingdom", "GB"), ("United States", "US"), ("USA", "US"),
-        ("United States of America", "US"), ("Taiwan", "TW"), ("Taiwan, Province of China", "TW"),
-        ("Federative Republic of Brazil", "BR"), ("Narnia", None), ("", None), ("   ", None),
-        (None, None), ("Brasil", None), ("Belgum", None), ("XK", None),
+        ("BE", "BE"),
+        ("be ", "BE"),
+        ("BEL", "BE"),
+        ("Belgium", "BE"),
+        ("belgium", "BE"),
+        ("  BELGIUM\t", "BE"),
+        ("EL", "GR"),
+        ("el", "GR"),
+        ("UK", "GB"),
+        ("GBR", "GB"),
+        ("United Kingdom", "GB"),
+        ("United States", "US"),
+        ("USA", "US"),
+        ("United States of America", "US"),
+        ("Taiwan", "TW"),
+        ("Taiwan, Province of China", "TW"),
+        ("Federative Republic of Brazil", "BR"),
+        ("Narnia", None),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("Brasil", None),
+        ("Belgum", None),
+        ("XK", None),
     ],
 )
 def test_normalise_country(value, expected):
@@ -36,8 +54,7 @@ def test_eea_codes():
 
 def test_adequacy():
     dec = {d["code"]: d for d in ref.adequacy_decisions()}
-    assert set(dec) == {"AD", "AR", "BR", "CA", "CH", "FO", "GG", "IL", "IM", "JP", "JE", "NZ",
-                        "KR", "GB", "US", "UY"}
+    assert set(dec) == {"AD", "AR", "BR", "CA", "CH", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "GB", "US", "UY"}
     assert dec["BR"]["decision_date"] == dt.date(2026, 1, 26)
     assert dec["GB"]["end_date"] == dt.date(2031, 12, 27)
     assert dec["GB"]["decision_date"] == dt.date(2021, 6, 28)
@@ -80,8 +97,15 @@ def test_every_country_has_m49_row():
 
 def test_reference_tables_in_duckdb():
     tables = ref.reference_tables()
-    assert set(tables) == {"ref_country_alias", "ref_eea", "ref_adequacy", "ref_m49",
-                           "ref_m49_group", "ref_scc", "ref_art6_bases"}
+    assert set(tables) == {
+        "ref_country_alias",
+        "ref_eea",
+        "ref_adequacy",
+        "ref_m49",
+        "ref_m49_group",
+        "ref_scc",
+        "ref_art6_bases",
+    }
     alias = tables["ref_country_alias"]
     assert list(alias.columns) == ["alias", "code"]
     assert not alias["alias"].duplicated().any()
@@ -92,10 +116,18 @@ def test_reference_tables_in_duckdb():
     assert list(tables["ref_eea"].columns) == ["code", "name", "eu"]
     assert tables["ref_eea"]["eu"].sum() == 27
     assert list(tables["ref_adequacy"].columns) == [
-        "code", "name", "decision_ref", "decision_date", "end_date", "scope_type",
-        "recipient_condition", "scope_note", "source", "watch_note"]
-    assert list(tables["ref_m49"].columns) == ["code", "region", "sub_region",
-                                               "intermediate_region"]
+        "code",
+        "name",
+        "decision_ref",
+        "decision_date",
+        "end_date",
+        "scope_type",
+        "recipient_condition",
+        "scope_note",
+        "source",
+        "watch_note",
+    ]
+    assert list(tables["ref_m49"].columns) == ["code", "region", "sub_region", "intermediate_region"]
     assert list(tables["ref_m49_group"].columns) == ["code", "group_name"]
 
     con = duckdb.connect()
@@ -103,13 +135,13 @@ def test_reference_tables_in_duckdb():
         con.register(name, df)
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE ref_adequacy)").fetchall())
     assert types["decision_date"] == "DATE" and types["end_date"] == "DATE"
-    assert con.execute("SELECT end_date FROM ref_adequacy WHERE code = 'GB'").fetchone()[0] == \
-        dt.date(2031, 12, 27)
-    lac = {r[0] for r in con.execute(
-        f"SELECT code FROM ref_m49_group WHERE group_name = '{LAC}'").fetchall()}
+    assert con.execute("SELECT end_date FROM ref_adequacy WHERE code = 'GB'").fetchone()[0] == dt.date(2031, 12, 27)
+    lac = {r[0] for r in con.execute(f"SELECT code FROM ref_m49_group WHERE group_name = '{LAC}'").fetchall()}
     assert {"BR", "MX", "CL", "JM"} <= lac and "US" not in lac
-    assert con.execute("SELECT count(*) FROM ref_m49_group WHERE group_name = 'Asia'").fetchone()[0] \
+    assert (
+        con.execute("SELECT count(*) FROM ref_m49_group WHERE group_name = 'Asia'").fetchone()[0]
         == con.execute("SELECT count(*) FROM ref_m49 WHERE region = 'Asia'").fetchone()[0]
+    )
 
 
 def test_reference_tables_are_copies():
@@ -121,7 +153,12 @@ def test_reference_tables_are_copies():
 def test_reference_sources():
     sources = ref.reference_sources()
     assert [s["file"].rsplit("/", 1)[1] for s in sources] == [
-        "eea.yaml", "adequacy.yaml", "m49_regions.yaml", "scc.yaml", "art6_bases.yaml"]
+        "eea.yaml",
+        "adequacy.yaml",
+        "m49_regions.yaml",
+        "scc.yaml",
+        "art6_bases.yaml",
+    ]
     assert all(s["as_of_date"] == "2026-11-27" for s in sources)
     assert "old.efta.int/eea" in sources[0]["source"]
     assert "eur-lex.europa.eu" in sources[1]["source"]
@@ -131,7 +168,11 @@ def test_reference_sources():
 def test_repealed_scc_dates_are_reference_data_with_sources():
     scc = ref.reference_tables()["ref_scc"].set_index("mechanism")
     assert scc["invalid_from"].isna().to_dict() == {
-        "scc_2021": True, "scc_2010": False, "scc_2004": False, "scc_2001": False}
+        "scc_2021": True,
+        "scc_2010": False,
+        "scc_2004": False,
+        "scc_2001": False,
+    }
     assert set(scc.loc[["scc_2010", "scc_2004", "scc_2001"], "invalid_from"].astype(str)) == {"2022-12-27"}
     assert set(scc.loc[["scc_2010", "scc_2004", "scc_2001"], "no_new_contracts_from"].astype(str)) == {"2021-09-27"}
     assert "newtech.law" in ref.reference_sources()[3]["source"]
@@ -144,6 +185,7 @@ def test_us_adequacy_carries_the_latombe_watch_note():
 
 def test_working_days_move_weekends_and_belgian_holidays():
     import datetime as dt
+
     days = ref.working_days("BE", dt.date(2026, 1, 1), dt.date(2026, 12, 31)).set_index("day")["next_working"]
     nxt = {str(k): str(v) for k, v in days.items()}
     assert nxt["2026-02-27"] == "2026-02-27"  # a Friday

@@ -3,6 +3,7 @@
 Rendering costs one kernel per notebook, so each extract is rendered once: the tiny ones per module,
 the sample once per session (``sample_report`` in conftest.py). Every test here is ``slow``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,16 @@ PLOTLY_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?\* plotly\.js v\d.
 def persons(missing: dict[str, str], unreadable: set[str]) -> list[dict]:
     rows = []
     for i in range(1, 6):
-        row = {"person_id": f"p{i}", "subject_type": "customer", "collected_at": "2026-05-01",
-               "first_name": f"Anneke{i}", "last_name": f"Vermeulen{i}", "email": f"anneke{i}@example.nl",
-               "phone": f"+31 6 1234 56{i:02d}", "postal_address": f"Kerkstraat {i}, Utrecht"}
+        row = {
+            "person_id": f"p{i}",
+            "subject_type": "customer",
+            "collected_at": "2026-05-01",
+            "first_name": f"Anneke{i}",
+            "last_name": f"Vermeulen{i}",
+            "email": f"anneke{i}@example.nl",
+            "phone": f"+31 6 1234 56{i:02d}",
+            "postal_address": f"Kerkstraat {i}, Utrecht",
+        }
         if row["person_id"] in missing:
             row[missing[row["person_id"]]] = ""
         if row["person_id"] in unreadable:
@@ -54,16 +62,25 @@ RECIPIENTS = [  # the first has no country: a data-quality finding whose record 
 ]
 LOGS = [{"ts": "2026-09-15T10:00:00Z", "ip": "203.0.113.77", "person_id": "p1", "event": "login"}]
 # September: p1 and p2 miss a value, p3's date is unreadable, the recipient misses its country.
-SEPTEMBER = {"persons": persons({"p1": "collected_at", "p2": "subject_type"}, {"p3"}),
-             "recipients": RECIPIENTS, "connection_logs": LOGS}
+SEPTEMBER = {
+    "persons": persons({"p1": "collected_at", "p2": "subject_type"}, {"p3"}),
+    "recipients": RECIPIENTS,
+    "connection_logs": LOGS,
+}
 # October: p1 fixed (resolved); p2, p3 and the recipient still open; p4 misses a value (new).
-OCTOBER = {"persons": persons({"p2": "subject_type", "p4": "collected_at"}, {"p3"}),
-           "recipients": RECIPIENTS, "connection_logs": LOGS}
+OCTOBER = {
+    "persons": persons({"p2": "subject_type", "p4": "collected_at"}, {"p3"}),
+    "recipients": RECIPIENTS,
+    "connection_logs": LOGS,
+}
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +92,9 @@ def two_periods(tmp_path_factory) -> tuple[Path, Path]:
     """
     base = tmp_path_factory.mktemp("report")
     out = base / "reports"
-    audit_to_folder(write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out / "2026-09",
-                    quiet=True)
+    audit_to_folder(
+        write_extract(base / "extract-2026-09", SEPTEMBER), dt.date(2026, 9, 30), None, out / "2026-09", quiet=True
+    )
     october = write_extract(base / "extract-2026-10", OCTOBER)
     report.render_period(october, dt.date(2026, 10, 31), None, out, quiet=True)
     return out, october
@@ -162,11 +180,15 @@ def identifiers(extract: Path) -> set[str]:
     values: set[str] = set()
     with Extract(extract, dt.date(2026, 10, 31)) as ex:
         if "persons" in ex.provided:
-            frame = ex.sql("SELECT concat_ws(' ', first_name, last_name) AS full_name, email, phone, postal_address "
-                           "FROM persons LIMIT 500")
+            frame = ex.sql(
+                "SELECT concat_ws(' ', first_name, last_name) AS full_name, email, phone, postal_address "
+                "FROM persons LIMIT 500"
+            )
             values |= {str(v) for v in frame.to_numpy().ravel() if v is not None and str(v).strip()}
         if "connection_logs" in ex.provided:
-            values |= {str(v) for v in ex.sql("SELECT DISTINCT ip FROM connection_logs WHERE ip IS NOT NULL LIMIT 500")["ip"]}
+            values |= {
+                str(v) for v in ex.sql("SELECT DISTINCT ip FROM connection_logs WHERE ip IS NOT NULL LIMIT 500")["ip"]
+            }
     return {v for v in values if len(v) >= 5}  # a 3-letter name would match unrelated text
 
 
@@ -226,8 +248,13 @@ def test_trend_series_over_both_periods(two_periods):
     run = Run(data=extract, as_of=dt.date(2026, 10, 31), policy=load_policy(), run_dir=out / "2026-10")
     series = summary.trend(run, out)
     assert {(r.period, r.severity, r.findings) for r in series.itertuples()} == {
-        ("2026-09", "high", 0), ("2026-09", "medium", 4), ("2026-09", "low", 0),
-        ("2026-10", "high", 0), ("2026-10", "medium", 4), ("2026-10", "low", 0)}
+        ("2026-09", "high", 0),
+        ("2026-09", "medium", 4),
+        ("2026-09", "low", 0),
+        ("2026-10", "high", 0),
+        ("2026-10", "medium", 4),
+        ("2026-10", "low", 0),
+    }
 
 
 def test_first_period_has_every_finding_new(two_periods):
@@ -257,10 +284,11 @@ def test_sections_of_policy_refs():
 def failing_notebooks(folder: Path) -> Path:
     """A notebooks folder whose only notebook raises KeyError in its third cell."""
     folder.mkdir()
-    src = (ROOT / "notebooks" / "90_summary.ipynb")
+    src = ROOT / "notebooks" / "90_summary.ipynb"
     params = nbformat.read(src, as_version=4).cells[1]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Fails"), params,
-                                         nbformat.v4.new_code_cell("raise KeyError('boom')")])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Fails"), params, nbformat.v4.new_code_cell("raise KeyError('boom')")]
+    )
     nbformat.write(nb, folder / "07_fails.ipynb")
     return folder
 

@@ -1,4 +1,5 @@
 """Retention checks (policy §4, §3.2, §10): RET-* with their day boundaries, time zone, DST and holds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,14 +10,29 @@ from audit_lib.extract import Extract
 
 
 def prospect(pid, collected_at, **extra):
-    return {"person_id": pid, "subject_type": "prospect", "collected_at": collected_at,
-            "last_contact_at": "", "relationship_end_at": "", "archived": "false", "legal_hold": "false", **extra}
+    return {
+        "person_id": pid,
+        "subject_type": "prospect",
+        "collected_at": collected_at,
+        "last_contact_at": "",
+        "relationship_end_at": "",
+        "archived": "false",
+        "legal_hold": "false",
+        **extra,
+    }
 
 
 def customer(pid, relationship_end_at, **extra):
-    return {"person_id": pid, "subject_type": "customer", "collected_at": "2010-01-01",
-            "last_contact_at": "", "relationship_end_at": relationship_end_at, "archived": "false",
-            "legal_hold": "false", **extra}
+    return {
+        "person_id": pid,
+        "subject_type": "customer",
+        "collected_at": "2010-01-01",
+        "last_contact_at": "",
+        "relationship_end_at": relationship_end_at,
+        "archived": "false",
+        "legal_hold": "false",
+        **extra,
+    }
 
 
 def consent(cid, pid, status, recorded_at, purpose="retention_renewal"):
@@ -30,14 +46,17 @@ NO_PERSONS = [{"person_id": "nobody", "subject_type": "customer", "collected_at"
 
 # --- RET-PROSPECT-3Y ------------------------------------------------------------------------------
 
+
 def test_prospect_on_the_deadline_is_in_time_one_day_late_is_a_breach(audit):
     persons = [prospect("p1", "2023-10-31"), prospect("p2", "2023-10-30")]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
 def test_prospect_last_contact_moves_the_clock(audit):
-    persons = [prospect("p1", "2020-01-01", last_contact_at="2023-10-31"),
-               prospect("p2", "2020-01-01", last_contact_at="2023-10-30")]
+    persons = [
+        prospect("p1", "2020-01-01", last_contact_at="2023-10-31"),
+        prospect("p2", "2020-01-01", last_contact_at="2023-10-30"),
+    ]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
@@ -56,16 +75,20 @@ def test_prospect_renewal_brussels_midnight_utc_timestamp(audit):
     # 2023-10-30T23:30Z is 00:30 on 31 Oct in Brussels: deadline 2026-10-31, in time on as_of 2026-10-31.
     # 2023-10-30T22:30Z is 23:30 on 30 Oct in Brussels: deadline 2026-10-30, a breach.
     persons = [prospect("p1", "2020-01-01"), prospect("p2", "2020-01-01")]
-    consents = [consent("c1", "p1", "granted", "2023-10-30T23:30:00Z"),
-                consent("c2", "p2", "granted", "2023-10-30T22:30:00Z")]
+    consents = [
+        consent("c1", "p1", "granted", "2023-10-30T23:30:00Z"),
+        consent("c2", "p2", "granted", "2023-10-30T22:30:00Z"),
+    ]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": consents}) == {"p2"}
 
 
 def test_prospect_renewal_dst_summer_offset(audit):
     # in summer Brussels is UTC+2: 22:30Z is 00:30 the next day, 21:30Z is 23:30 the same day
     persons = [prospect("p1", "2020-01-01"), prospect("p2", "2020-01-01")]
-    consents = [consent("c1", "p1", "granted", "2023-07-30T22:30:00Z"),
-                consent("c2", "p2", "granted", "2023-07-30T21:30:00Z")]
+    consents = [
+        consent("c1", "p1", "granted", "2023-07-30T22:30:00Z"),
+        consent("c2", "p2", "granted", "2023-07-30T21:30:00Z"),
+    ]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": consents}, as_of="2026-07-31") == {"p2"}
 
 
@@ -99,12 +122,16 @@ def test_prospect_relationship_end_ignored_and_customers_not_judged(audit):
 
 def test_archived_prospect_complies_the_same_prospect_not_archived_does_not(audit):
     # policy §4 "verwijderd of gearchiveerd" (catalogue 1.1)
-    persons = [prospect("p1", "2020-01-01", archived="true"), prospect("p2", "2020-01-01", archived="false"),
-               prospect("p3", "2020-01-01", archived=" Yes ")]
+    persons = [
+        prospect("p1", "2020-01-01", archived="true"),
+        prospect("p2", "2020-01-01", archived="false"),
+        prospect("p3", "2020-01-01", archived=" Yes "),
+    ]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons, "consents": NO_CONSENTS}) == {"p2"}
 
 
 # --- RET-FORMER-CUSTOMER-PROSPECTION --------------------------------------------------------------
+
 
 def send(sid, pid, sent_at, purpose="newsletter", channel="email"):
     return {"send_id": sid, "person_id": pid, "channel": channel, "purpose": purpose, "sent_at": sent_at}
@@ -118,41 +145,57 @@ def test_former_customer_sent_on_the_deadline_is_in_time_one_day_late_is_a_breac
 
 def test_former_customer_brussels_midnight_utc_timestamp(audit):
     persons = [customer("c1", "2022-10-31")]
-    comms = [send("s1", "c1", "2025-10-31T22:30:00Z"),   # 23:30 on 31 Oct in Brussels: in time
-             send("s2", "c1", "2025-10-31T23:30:00Z")]   # 00:30 on 1 Nov in Brussels: late
+    comms = [
+        send("s1", "c1", "2025-10-31T22:30:00Z"),  # 23:30 on 31 Oct in Brussels: in time
+        send("s2", "c1", "2025-10-31T23:30:00Z"),
+    ]  # 00:30 on 1 Nov in Brussels: late
     assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION", {"persons": persons, "communications": comms}) == {"s2"}
 
 
 def test_former_customer_only_prospection_purposes(audit):
     persons = [customer("c1", "2020-01-01")]
-    comms = [send("s1", "c1", "2025-01-01T10:00:00", purpose="commercial"),
-             send("s2", "c1", "2025-01-01T10:00:00", purpose="event_invitation", channel="post"),
-             send("s3", "c1", "2025-01-01T10:00:00", purpose="service"),
-             send("s4", "c1", "2025-01-01T10:00:00", purpose="satisfaction_survey")]
+    comms = [
+        send("s1", "c1", "2025-01-01T10:00:00", purpose="commercial"),
+        send("s2", "c1", "2025-01-01T10:00:00", purpose="event_invitation", channel="post"),
+        send("s3", "c1", "2025-01-01T10:00:00", purpose="service"),
+        send("s4", "c1", "2025-01-01T10:00:00", purpose="satisfaction_survey"),
+    ]
     assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION", {"persons": persons, "communications": comms}) == {"s1", "s2"}
 
 
 def test_former_customer_active_customer_prospect_and_unknown_person_are_not_judged(audit):
-    persons = [customer("c1", ""), prospect("p1", "2018-01-01", relationship_end_at="2019-01-01"),
-               customer("c2", "2030-01-01")]  # a planned end: the relationship is active
-    comms = [send("s1", "c1", "2025-01-01T10:00:00"), send("s2", "p1", "2025-01-01T10:00:00"),
-             send("s3", "zz", "2025-01-01T10:00:00"), send("s4", "c2", "2025-01-01T10:00:00")]
+    persons = [
+        customer("c1", ""),
+        prospect("p1", "2018-01-01", relationship_end_at="2019-01-01"),
+        customer("c2", "2030-01-01"),
+    ]  # a planned end: the relationship is active
+    comms = [
+        send("s1", "c1", "2025-01-01T10:00:00"),
+        send("s2", "p1", "2025-01-01T10:00:00"),
+        send("s3", "zz", "2025-01-01T10:00:00"),
+        send("s4", "c2", "2025-01-01T10:00:00"),
+    ]
     assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION", {"persons": persons, "communications": comms}) == set()
 
 
 def test_former_customer_fresh_email_marketing_consent_covers_the_send(audit):
     # catalogue 1.1: the latest email_marketing event at or before sent_at is granted
     persons = [customer("c1", "2020-01-01")]
-    consents = [consent("k1", "c1", "granted", "2025-01-01T10:00:00", purpose="email_marketing"),
-                consent("k2", "c1", "withdrawn", "2025-06-01T10:00:00", purpose="email_marketing"),
-                consent("k3", "c1", "granted", "2025-06-01T10:00:00", purpose="email_marketing"),  # withdrawn wins
-                consent("k4", "c1", "granted", "2025-06-01T10:00:00", purpose="newsletter")]  # another purpose
-    comms = [send("before", "c1", "2024-12-31T10:00:00"),  # before any consent: a finding
-             send("at", "c1", "2025-01-01T10:00:00"),       # at the instant of the grant: covered
-             send("covered", "c1", "2025-03-01T10:00:00", purpose="commercial", channel="post"),
-             send("after_wd", "c1", "2025-06-01T10:00:00")]
-    assert audit.ids("RET-FORMER-CUSTOMER-PROSPECTION",
-                     {"persons": persons, "communications": comms, "consents": consents}) == {"before", "after_wd"}
+    consents = [
+        consent("k1", "c1", "granted", "2025-01-01T10:00:00", purpose="email_marketing"),
+        consent("k2", "c1", "withdrawn", "2025-06-01T10:00:00", purpose="email_marketing"),
+        consent("k3", "c1", "granted", "2025-06-01T10:00:00", purpose="email_marketing"),  # withdrawn wins
+        consent("k4", "c1", "granted", "2025-06-01T10:00:00", purpose="newsletter"),
+    ]  # another purpose
+    comms = [
+        send("before", "c1", "2024-12-31T10:00:00"),  # before any consent: a finding
+        send("at", "c1", "2025-01-01T10:00:00"),  # at the instant of the grant: covered
+        send("covered", "c1", "2025-03-01T10:00:00", purpose="commercial", channel="post"),
+        send("after_wd", "c1", "2025-06-01T10:00:00"),
+    ]
+    assert audit.ids(
+        "RET-FORMER-CUSTOMER-PROSPECTION", {"persons": persons, "communications": comms, "consents": consents}
+    ) == {"before", "after_wd"}
 
 
 def test_former_customer_29_february_end_plus_3_years(audit):
@@ -163,15 +206,20 @@ def test_former_customer_29_february_end_plus_3_years(audit):
 
 # --- RET-CUSTOMER-NOT-ARCHIVED --------------------------------------------------------------------
 
+
 def test_not_archived_on_the_deadline_is_in_time_one_day_late_is_a_breach(audit):
     persons = [customer("c1", "2023-10-31"), customer("c2", "2023-10-30")]
     assert audit.ids("RET-CUSTOMER-NOT-ARCHIVED", {"persons": persons}) == {"c2"}
 
 
 def test_not_archived_archived_active_prospect_and_legal_hold_are_not_findings(audit):
-    persons = [customer("c1", "2020-01-01", archived="true"), customer("c2", ""),
-               customer("c3", "2020-01-01", legal_hold="yes"), customer("c4", "2020-01-01"),
-               prospect("p1", "2015-01-01", relationship_end_at="2016-01-01")]
+    persons = [
+        customer("c1", "2020-01-01", archived="true"),
+        customer("c2", ""),
+        customer("c3", "2020-01-01", legal_hold="yes"),
+        customer("c4", "2020-01-01"),
+        prospect("p1", "2015-01-01", relationship_end_at="2016-01-01"),
+    ]
     assert audit.ids("RET-CUSTOMER-NOT-ARCHIVED", {"persons": persons}) == {"c4"}
 
 
@@ -183,9 +231,13 @@ def test_not_archived_29_february_plus_3_years(audit):
 
 # --- RET-CUSTOMER-ARCHIVE-EXPIRED -----------------------------------------------------------------
 
+
 def test_archive_expired_on_the_deadline_is_in_time_one_day_late_is_a_breach(audit):
-    persons = [customer("c1", "2016-10-31", archived="true"), customer("c2", "2016-10-30", archived="true"),
-               customer("c3", "2016-10-30")]  # archived or not
+    persons = [
+        customer("c1", "2016-10-31", archived="true"),
+        customer("c2", "2016-10-30", archived="true"),
+        customer("c3", "2016-10-30"),
+    ]  # archived or not
     assert audit.ids("RET-CUSTOMER-ARCHIVE-EXPIRED", {"persons": persons}) == {"c2", "c3"}
 
 
@@ -202,6 +254,7 @@ def test_archive_expired_29_february_plus_10_years(audit):
 
 # --- RET-CONNECTION-LOG-1Y ------------------------------------------------------------------------
 
+
 def log(ts):
     return {"ts": ts, "ip": "192.0.2.1", "person_id": "", "event": "page", "user_agent": "x"}
 
@@ -212,11 +265,16 @@ def test_connection_log_on_the_deadline_is_in_time_one_day_late_is_a_breach(audi
 
 
 def test_connection_log_brussels_midnight_utc_timestamp_goes_to_the_local_month(audit):
-    logs = [log("2025-09-30T22:30:00Z"),   # 00:30 on 1 Oct in Brussels (CEST)
-            log("2025-09-30T21:30:00Z"),   # 23:30 on 30 Sep in Brussels
-            log("2025-08-15T10:00:00")]
-    assert audit.counts("RET-CONNECTION-LOG-1Y", {"connection_logs": logs}) == {("2025-10", 1), ("2025-09", 1),
-                                                                                ("2025-08", 1)}
+    logs = [
+        log("2025-09-30T22:30:00Z"),  # 00:30 on 1 Oct in Brussels (CEST)
+        log("2025-09-30T21:30:00Z"),  # 23:30 on 30 Sep in Brussels
+        log("2025-08-15T10:00:00"),
+    ]
+    assert audit.counts("RET-CONNECTION-LOG-1Y", {"connection_logs": logs}) == {
+        ("2025-10", 1),
+        ("2025-09", 1),
+        ("2025-08", 1),
+    }
 
 
 def test_connection_log_dst_autumn_overlap_local_time(audit):
@@ -232,45 +290,69 @@ def test_connection_log_29_february_plus_1_year(audit):
 
 
 def test_connection_log_parquet_folder_gives_the_same_result_as_csv(audit, tmp_path):
-    stamps = ["2025-01-15T10:00:00Z", "2025-01-31T23:30:00Z", "2025-02-03T08:00:00+01:00", "2025-02-28T23:00:00Z",
-              "2026-01-10T10:00:00Z"]
-    csv_counts = audit.counts("RET-CONNECTION-LOG-1Y", {"connection_logs": [log(s) for s in stamps]},
-                              as_of="2026-02-15")
+    stamps = [
+        "2025-01-15T10:00:00Z",
+        "2025-01-31T23:30:00Z",
+        "2025-02-03T08:00:00+01:00",
+        "2025-02-28T23:00:00Z",
+        "2026-01-10T10:00:00Z",
+    ]
+    csv_counts = audit.counts(
+        "RET-CONNECTION-LOG-1Y", {"connection_logs": [log(s) for s in stamps]}, as_of="2026-02-15"
+    )
     folder = tmp_path / "parquet_extract" / "connection_logs"
     folder.mkdir(parents=True)
     con = duckdb.connect()
     for name, part in (("2025-01", stamps[:2]), ("2025-02", stamps[2:])):
         values = ", ".join(f"('{s}'::TIMESTAMPTZ, '192.0.2.1', NULL, 'page', 'x')" for s in part)
-        con.execute(f"COPY (SELECT * FROM (VALUES {values}) t(ts, ip, person_id, event, user_agent)) "
-                    f"TO '{folder / (name + '.parquet')}' (FORMAT parquet)")
+        con.execute(
+            f"COPY (SELECT * FROM (VALUES {values}) t(ts, ip, person_id, event, user_agent)) "
+            f"TO '{folder / (name + '.parquet')}' (FORMAT parquet)"
+        )
     con.close()
     from audit_lib.run import run_check
+
     with Extract(folder.parent, dt.date(2026, 2, 15)) as ex:
         found = run_check(ex, "RET-CONNECTION-LOG-1Y")
         parquet_counts = set(zip(found["record_id"], found["count"].astype(int)))
-        kind = ex.con.execute("SELECT table_type FROM information_schema.tables "
-                              "WHERE table_name = 'connection_logs_all'").fetchone()[0]
+        kind = ex.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'connection_logs_all'"
+        ).fetchone()[0]
     assert kind == "VIEW"  # read in place from the Parquet files, not copied
     assert csv_counts == parquet_counts == {("2025-01", 1), ("2025-02", 2)}
 
 
 # --- RET-ID-DOCUMENT ------------------------------------------------------------------------------
 
+
 def request(rid, received="2026-05-01T09:00:00", verified="2026-05-01T10:00:00", deleted=""):
-    return {"request_id": rid, "person_id": "p1", "type": "access", "received_at": "2026-05-01T08:00:00",
-            "id_document_received_at": received, "identity_verified_at": verified, "id_document_deleted_at": deleted,
-            "responded_at": "", "outcome": ""}
+    return {
+        "request_id": rid,
+        "person_id": "p1",
+        "type": "access",
+        "received_at": "2026-05-01T08:00:00",
+        "id_document_received_at": received,
+        "identity_verified_at": verified,
+        "id_document_deleted_at": deleted,
+        "responded_at": "",
+        "outcome": "",
+    }
 
 
 def test_id_document_deleted_on_the_verification_day_is_in_time_one_day_late_is_a_breach(audit):
-    rows = [request("r1", deleted="2026-05-01T20:00:00"), request("r2", deleted="2026-05-02T08:00:00"),
-            request("r3")]  # never deleted
+    rows = [
+        request("r1", deleted="2026-05-01T20:00:00"),
+        request("r2", deleted="2026-05-02T08:00:00"),
+        request("r3"),
+    ]  # never deleted
     assert audit.ids("RET-ID-DOCUMENT", {"rights_requests": rows}) == {"r2", "r3"}
 
 
 def test_id_document_brussels_midnight_utc_timestamp(audit):
-    rows = [request("r1", verified="2026-05-01T21:00:00Z", deleted="2026-05-01T21:45:00Z"),  # both 1 May local
-            request("r2", verified="2026-05-01T21:30:00Z", deleted="2026-05-01T22:30:00Z")]  # 1 May -> 2 May local
+    rows = [
+        request("r1", verified="2026-05-01T21:00:00Z", deleted="2026-05-01T21:45:00Z"),  # both 1 May local
+        request("r2", verified="2026-05-01T21:30:00Z", deleted="2026-05-01T22:30:00Z"),
+    ]  # 1 May -> 2 May local
     assert audit.ids("RET-ID-DOCUMENT", {"rights_requests": rows}) == {"r2"}
 
 
@@ -287,9 +369,18 @@ def test_id_document_not_deleted_is_a_finding_even_on_the_verification_day(audit
 
 # --- RET-CARD-DATA --------------------------------------------------------------------------------
 
+
 def payment(pid, paid_at, card="4111111111111111", deferred="false", method="card", person=""):
-    return {"payment_id": pid, "person_id": person, "paid_at": paid_at, "method": method, "card_number": card,
-            "card_cvv": "", "card_expiry": "", "deferred_debit": deferred}
+    return {
+        "payment_id": pid,
+        "person_id": person,
+        "paid_at": paid_at,
+        "method": method,
+        "card_number": card,
+        "card_cvv": "",
+        "card_expiry": "",
+        "deferred_debit": deferred,
+    }
 
 
 def test_card_on_the_deadline_is_in_time_one_day_late_is_a_breach(audit):
@@ -298,8 +389,11 @@ def test_card_on_the_deadline_is_in_time_one_day_late_is_a_breach(audit):
 
 
 def test_card_deferred_debit_15_months(audit):
-    rows = [payment("y1", "2025-07-31T10:00:00", deferred="true"), payment("y2", "2025-07-30T10:00:00", deferred="true"),
-            payment("y3", "2025-07-31T10:00:00")]
+    rows = [
+        payment("y1", "2025-07-31T10:00:00", deferred="true"),
+        payment("y2", "2025-07-30T10:00:00", deferred="true"),
+        payment("y3", "2025-07-31T10:00:00"),
+    ]
     assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": NO_PERSONS}) == {"y2", "y3"}
 
 
@@ -310,8 +404,10 @@ def test_card_31_january_plus_13_months_is_28_february(audit):
 
 
 def test_card_brussels_midnight_utc_timestamp(audit):
-    rows = [payment("y1", "2025-09-30T22:30:00Z"),   # 00:30 on 1 Oct in Brussels: deadline 2026-11-01
-            payment("y2", "2025-09-30T21:30:00Z")]   # 23:30 on 30 Sep in Brussels: deadline 2026-10-30
+    rows = [
+        payment("y1", "2025-09-30T22:30:00Z"),  # 00:30 on 1 Oct in Brussels: deadline 2026-11-01
+        payment("y2", "2025-09-30T21:30:00Z"),
+    ]  # 23:30 on 30 Sep in Brussels: deadline 2026-10-30
     assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": NO_PERSONS}) == {"y2"}
 
 
@@ -323,15 +419,21 @@ def test_card_dst_spring_forward_local_midnight(audit):
 
 
 def test_card_any_method_counts_blank_number_does_not(audit):
-    rows = [payment("y1", "2024-01-01T10:00:00", method="transfer"), payment("y2", "2024-01-01T10:00:00", card="  "),
-            payment("y3", "2024-01-01T10:00:00", card="")]
+    rows = [
+        payment("y1", "2024-01-01T10:00:00", method="transfer"),
+        payment("y2", "2024-01-01T10:00:00", card="  "),
+        payment("y3", "2024-01-01T10:00:00", card=""),
+    ]
     assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": NO_PERSONS}) == {"y1"}
 
 
 def test_card_legal_hold_exempts_the_payments_that_name_the_person(audit):
     persons = [prospect("p1", "2024-01-01", legal_hold="true"), prospect("p2", "2024-01-01")]
-    rows = [payment("y1", "2024-01-01T10:00:00", person="p1"), payment("y2", "2024-01-01T10:00:00", person="p2"),
-            payment("y3", "2024-01-01T10:00:00", person="zz")]
+    rows = [
+        payment("y1", "2024-01-01T10:00:00", person="p1"),
+        payment("y2", "2024-01-01T10:00:00", person="p2"),
+        payment("y3", "2024-01-01T10:00:00", person="zz"),
+    ]
     assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": persons}) == {"y2", "y3"}
 
 
@@ -339,17 +441,20 @@ def test_card_observed_never_shows_the_card_number(audit):
     rows = [payment("y1", "2024-01-01T10:00:00", card="4111111111111111", deferred="true")]
     with audit.extract({"payments": rows, "persons": NO_PERSONS}) as ex:
         from audit_lib.run import run_check
+
         found = run_check(ex, "RET-CARD-DATA")
     assert list(found["observed"]) == ["paid 2024-01-01; full card number kept (deferred debit); deadline 2025-04-01"]
 
 
 def test_card_truncated_or_masked_number_is_not_card_data_kept_for_disputes(audit):
     # catalogue 1.1: only a full number (the SEC-PAN-UNMASKED test) is card data kept past the window
-    rows = [payment("y1", "2024-01-01T10:00:00", card="411111******1111"),
-            payment("y2", "2024-01-01T10:00:00", card="4111 11** **** 1111"),
-            payment("y3", "2024-01-01T10:00:00", card="************1111"),
-            payment("y4", "2024-01-01T10:00:00", card="4111-1111-1111-1111"),
-            payment("y5", "2024-01-01T10:00:00", card="4111111*****1111")]  # one digit too many shown
+    rows = [
+        payment("y1", "2024-01-01T10:00:00", card="411111******1111"),
+        payment("y2", "2024-01-01T10:00:00", card="4111 11** **** 1111"),
+        payment("y3", "2024-01-01T10:00:00", card="************1111"),
+        payment("y4", "2024-01-01T10:00:00", card="4111-1111-1111-1111"),
+        payment("y5", "2024-01-01T10:00:00", card="4111111*****1111"),
+    ]  # one digit too many shown
     assert audit.ids("RET-CARD-DATA", {"payments": rows, "persons": NO_PERSONS}) == {"y4", "y5"}
 
 
@@ -360,8 +465,10 @@ def test_card_runs_on_payments_alone_without_persons(audit):
 
 # --- the notebook's views (audit_lib.insights.retention) ------------------------------------------
 
+
 def _run(audit, tables, as_of="2026-10-31"):
     from audit_lib import nb
+
     ex = audit.extract(tables, as_of)
     ex.close()
     return nb.open_run(str(ex.root), as_of)
@@ -369,57 +476,84 @@ def _run(audit, tables, as_of="2026-10-31"):
 
 def test_due_within_30_days_lists_what_falls_past_next_month_not_what_is_late_already(audit):
     from audit_lib.insights import retention
-    persons = [prospect("p1", "2023-11-30"),   # deadline 2026-11-30 = as_of + 30: still in time then
-               prospect("p2", "2023-11-29"),   # deadline 2026-11-29: due
-               prospect("p3", "2023-10-30")]   # already late on as_of
-    logs = [log("2025-11-15T10:00:00"), log("2025-11-16T10:00:00"), log("2025-10-20T10:00:00"),
-            log("2025-11-30T10:00:00")]  # kept until 2026-11-30 = as_of + 30: still in time then
+
+    persons = [
+        prospect("p1", "2023-11-30"),  # deadline 2026-11-30 = as_of + 30: still in time then
+        prospect("p2", "2023-11-29"),  # deadline 2026-11-29: due
+        prospect("p3", "2023-10-30"),
+    ]  # already late on as_of
+    logs = [
+        log("2025-11-15T10:00:00"),
+        log("2025-11-16T10:00:00"),
+        log("2025-10-20T10:00:00"),
+        log("2025-11-30T10:00:00"),
+    ]  # kept until 2026-11-30 = as_of + 30: still in time then
     run = _run(audit, {"persons": persons, "consents": NO_CONSENTS, "connection_logs": logs})
     due = retention.due_within(run, days=30)
     assert set(zip(due["check_id"], due["record_id"], due["count"])) == {
-        ("RET-PROSPECT-3Y", "p2", 1), ("RET-CONNECTION-LOG-1Y", "2025-11", 2)}
+        ("RET-PROSPECT-3Y", "p2", 1),
+        ("RET-CONNECTION-LOG-1Y", "2025-11", 2),
+    }
 
 
 def test_timeline_past_the_deadline_matches_the_findings(audit):
     from audit_lib.insights import retention
-    persons = [prospect("p1", "2023-10-31"), prospect("p2", "2023-10-30"),
-               customer("c1", "2023-10-30"), customer("c2", "2016-10-30", archived="true")]
+
+    persons = [
+        prospect("p1", "2023-10-31"),
+        prospect("p2", "2023-10-30"),
+        customer("c1", "2023-10-30"),
+        customer("c2", "2016-10-30", archived="true"),
+    ]
     run = _run(audit, {"persons": persons, "consents": NO_CONSENTS})
     line = retention.timeline(run)
     late = set(zip(line.loc[line["in_breach"], "check_id"], line.loc[line["in_breach"], "record_id"]))
     found = run.findings[run.findings["area"] == "retention"]
-    assert late == set(zip(found["check_id"], found["record_id"])) == {
-        ("RET-PROSPECT-3Y", "p2"), ("RET-CUSTOMER-NOT-ARCHIVED", "c1"), ("RET-CUSTOMER-ARCHIVE-EXPIRED", "c2")}
+    assert (
+        late
+        == set(zip(found["check_id"], found["record_id"]))
+        == {("RET-PROSPECT-3Y", "p2"), ("RET-CUSTOMER-NOT-ARCHIVED", "c1"), ("RET-CUSTOMER-ARCHIVE-EXPIRED", "c2")}
+    )
     p1 = line[(line["check_id"] == "RET-PROSPECT-3Y") & (line["record_id"] == "p1")]
     assert list(p1["days_past"]) == [0]  # on the deadline: in time
 
 
 def test_log_cutoff_is_the_first_day_still_kept(audit):
     from audit_lib.insights import retention
+
     run = _run(audit, {"connection_logs": [log("2024-02-29T12:00:00")]}, as_of="2025-03-01")
     assert retention.log_cutoff(run) == dt.date(2024, 3, 1)
 
 
-
 def test_prospect_retention_runs_without_the_consents_table(audit):
     # consents only extend the clock (retention_renewal); without them the persons are still judged
-    persons = [{"person_id": "p1", "subject_type": "prospect", "collected_at": "2023-10-30"},
-               {"person_id": "p2", "subject_type": "prospect", "collected_at": "2023-10-31"}]
+    persons = [
+        {"person_id": "p1", "subject_type": "prospect", "collected_at": "2023-10-30"},
+        {"person_id": "p2", "subject_type": "prospect", "collected_at": "2023-10-31"},
+    ]
     assert audit.ids("RET-PROSPECT-3Y", {"persons": persons}) == {"p1"}
 
 
 def test_days_from_deadline_is_counted_in_sql_and_agrees_with_the_timeline(audit):
     from audit_lib.insights import retention
-    persons = [prospect("p1", "2023-10-31"), prospect("p2", "2023-10-30"), prospect("p3", "2023-10-30"),
-               customer("c1", "2023-10-30")]
+
+    persons = [
+        prospect("p1", "2023-10-31"),
+        prospect("p2", "2023-10-30"),
+        prospect("p3", "2023-10-30"),
+        customer("c1", "2023-10-30"),
+    ]
     run = _run(audit, {"persons": persons, "consents": NO_CONSENTS})
     days = retention.days_from_deadline(run)
     line = retention.timeline(run)
     expected = line.groupby(["check_id", "days_past"]).size().rename("records").reset_index()
     assert set(zip(days["check_id"], days["days_past"], days["records"])) == set(
-        zip(expected["check_id"], expected["days_past"], expected["records"]))
+        zip(expected["check_id"], expected["days_past"], expected["records"])
+    )
     assert set(zip(days["check_id"], days["days_past"], days["records"])) >= {
-        ("RET-PROSPECT-3Y", 0, 1), ("RET-PROSPECT-3Y", 1, 2)}
+        ("RET-PROSPECT-3Y", 0, 1),
+        ("RET-PROSPECT-3Y", 1, 2),
+    }
     summary = retention.summary(run).set_index("check")
     assert summary.loc["RET-PROSPECT-3Y", "records"] == 2
     assert summary.loc["RET-PROSPECT-3Y", "median days past deadline"] == 1

@@ -1,4 +1,5 @@
 """The synthetic extract generator: determinism, the shipped sample, the answer key, canonical headers."""
+
 from __future__ import annotations
 
 import csv
@@ -14,13 +15,25 @@ from audit_lib.sample import generate
 from conftest import CATALOGUE
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
-TABLES = ["persons", "consents", "objections", "communications", "processing_activities", "recipients",
-          "rights_requests", "breaches", "payments"]
+TABLES = [
+    "persons",
+    "consents",
+    "objections",
+    "communications",
+    "processing_activities",
+    "recipients",
+    "rights_requests",
+    "breaches",
+    "payments",
+]
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "README.md"}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "README.md"
+    }
 
 
 @pytest.fixture

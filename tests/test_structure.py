@@ -1,4 +1,5 @@
 """The library's shape: no import cycle between its modules, no check special-cased by id in code."""
+
 from __future__ import annotations
 
 import ast
@@ -42,7 +43,7 @@ def test_no_import_cycle_between_library_modules():
         state[m] = 1
         for n in sorted(graph[m]):
             if state.get(n) == 1:
-                raise AssertionError("import cycle: " + " -> ".join([*trail[trail.index(n):], n]))
+                raise AssertionError("import cycle: " + " -> ".join([*trail[trail.index(n) :], n]))
             if n not in state:
                 visit(n, [*trail, n])
         state[m] = 2

@@ -1,4 +1,5 @@
 """docs/writing_checks.md's worked example: a check added in one place (the checks folder) runs."""
+
 from __future__ import annotations
 
 import re
@@ -56,5 +57,8 @@ def test_the_payment_data_view_lists_the_checks_its_declarations_name():
     from audit_lib.checks import checks_in
     from audit_lib.insights.rights import PAYMENT_CHECKS
 
-    assert set(PAYMENT_CHECKS) == {c.id for c in checks_in("payment_data")} == {
-        "SEC-CVV-STORED", "SEC-PAN-UNMASKED", "RET-CARD-DATA"}
+    assert (
+        set(PAYMENT_CHECKS)
+        == {c.id for c in checks_in("payment_data")}
+        == {"SEC-CVV-STORED", "SEC-PAN-UNMASKED", "RET-CARD-DATA"}
+    )

@@ -1,4 +1,5 @@
 """Read the areas (``areas.yaml``), the check declarations (``<area>.yaml``) and their SQL (``sql/<ID>.sql``)."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,21 @@ from ..errors import CheckError
 HERE = Path(__file__).parent
 AREAS_FILE = "areas.yaml"
 SEVERITIES = ("high", "medium", "low")
-FIELDS = {"id", "title", "area", "severity", "table", "tables", "policy", "policy_ref", "legal_ref", "rule", "generated",
-          "groups", "columns"}
+FIELDS = {
+    "id",
+    "title",
+    "area",
+    "severity",
+    "table",
+    "tables",
+    "policy",
+    "policy_ref",
+    "legal_ref",
+    "rule",
+    "generated",
+    "groups",
+    "columns",
+}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -130,8 +144,12 @@ def _check(entry: dict, where: str, folder: Path, areas: list[str]) -> Check:
         raise CheckError(f"{where} ({entry['id']}): severity '{entry['severity']}' is not one of high, medium, low")
     columns = tuple(entry.get("columns") or [])
     for col in columns:
-        if not re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", str(col)) or col.split(".")[0] not in (entry.get("tables") or [entry["table"]]):
-            raise CheckError(f"{where} ({entry['id']}): column '{col}' must be 'table.column' of a table the check reads")
+        if not re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", str(col)) or col.split(".")[0] not in (
+            entry.get("tables") or [entry["table"]]
+        ):
+            raise CheckError(
+                f"{where} ({entry['id']}): column '{col}' must be 'table.column' of a table the check reads"
+            )
     sql = ""
     if not entry.get("generated"):
         sql_path = folder / "sql" / f"{entry['id']}.sql"

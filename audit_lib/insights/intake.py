@@ -1,4 +1,5 @@
 """The intake notebook's views: what was read, its fingerprints, and the data-quality findings."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -49,12 +50,19 @@ def dq_summary(run) -> pd.DataFrame:
 def dq_chart(run):
     """Bar chart: rows with a data-quality problem, by table and kind of problem."""
     summary = dq_summary(run)
-    fig = px.bar(summary, x="table", y="rows", color="check_id", barmode="stack",
-                 title="Rows with a data-quality problem (left out of the checks)",
-                 labels={"rows": "rows", "table": "table", "check_id": "problem"})
+    fig = px.bar(
+        summary,
+        x="table",
+        y="rows",
+        color="check_id",
+        barmode="stack",
+        title="Rows with a data-quality problem (left out of the checks)",
+        labels={"rows": "rows", "table": "table", "check_id": "problem"},
+    )
     if summary.empty:
-        fig.add_annotation(text="No data-quality problem found", showarrow=False, x=0.5, y=0.5,
-                           xref="paper", yref="paper")
+        fig.add_annotation(
+            text="No data-quality problem found", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
     return fig
 
 
@@ -67,7 +75,10 @@ def evidence_lines(run) -> pd.DataFrame:
         ("policy SHA-256", m["policy"]["sha256"]),
         ("time zone", m["policy"]["time_zone"]),
         ("tool version", m["tool"]["version"]),
-        ("Python / DuckDB / pandas", f"{m['versions']['python']} / {m['versions']['duckdb']} / {m['versions']['pandas']}"),
+        (
+            "Python / DuckDB / pandas",
+            f"{m['versions']['python']} / {m['versions']['duckdb']} / {m['versions']['pandas']}",
+        ),
         ("run started", m["started_at"]),
         ("run finished", m["finished_at"]),
     ]

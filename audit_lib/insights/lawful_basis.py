@@ -5,6 +5,7 @@ with the record of processing activities (the ``processing_activities`` view: ro
 data-quality problem). Prospection coverage classifies every prospection message; the three
 problem classes are the LB-SEND-* findings of the run itself, so the chart and the findings agree.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,9 +38,11 @@ COVERAGE = {
     "soft opt-in (customer)": "#2e86c1",
     "no consent needed": "#d5dbdb",
 }
-SEND_CHECKS = {"LB-SEND-AFTER-OBJECTION": "sent after objection",
-               "LB-SEND-AFTER-WITHDRAWAL": "sent after withdrawal",
-               "LB-SEND-NO-CONSENT": "uncovered (no consent)"}
+SEND_CHECKS = {
+    "LB-SEND-AFTER-OBJECTION": "sent after objection",
+    "LB-SEND-AFTER-WITHDRAWAL": "sent after withdrawal",
+    "LB-SEND-NO-CONSENT": "uncovered (no consent)",
+}
 
 
 def _has(run, *tables: str) -> bool:
@@ -55,6 +58,7 @@ def _empty_figure(title: str, message: str) -> go.Figure:
 
 # --- the policy's §3.1 table beside the register ---------------------------------------------------
 
+
 def register_bases(run) -> pd.DataFrame:
     """Activities in the register per (purpose_id, basis); an empty or unknown basis is ``no valid basis``."""
     if not _has(run, REGISTER):
@@ -66,7 +70,9 @@ def register_bases(run) -> pd.DataFrame:
                   count(*) AS activities
            FROM processing_activities
            GROUP BY ALL ORDER BY ALL""",
-        bases=list(ART6_BASES), no_basis=NO_BASIS)
+        bases=list(ART6_BASES),
+        no_basis=NO_BASIS,
+    )
 
 
 def basis_matrix(run) -> pd.DataFrame:
@@ -90,12 +96,25 @@ def basis_matrix(run) -> pd.DataFrame:
             elif basis == NO_BASIS:
                 state = "no valid basis recorded" if n else ""
             elif (purpose, basis) in declared:
-                state = ("declared and recorded" if n else "declared, not used in the register"
-                         if purpose in in_register else "purpose missing from the register")
+                state = (
+                    "declared and recorded"
+                    if n
+                    else "declared, not used in the register"
+                    if purpose in in_register
+                    else "purpose missing from the register"
+                )
             else:
                 state = "recorded, not declared by the policy" if n else ""
-            rows.append({"purpose_id": purpose, "purpose": titles.get(purpose, f"{purpose} (not in the policy)"),
-                         "basis": basis, "declared": (purpose, basis) in declared, "activities": n, "state": state})
+            rows.append(
+                {
+                    "purpose_id": purpose,
+                    "purpose": titles.get(purpose, f"{purpose} (not in the policy)"),
+                    "basis": basis,
+                    "declared": (purpose, basis) in declared,
+                    "activities": n,
+                    "state": state,
+                }
+            )
     return pd.DataFrame(rows, columns=["purpose_id", "purpose", "basis", "declared", "activities", "state"])
 
 
@@ -116,17 +135,20 @@ def policy_vs_register(run) -> pd.DataFrame:
             problems.append("basis not declared by the policy: " + ", ".join(wrong))
         if (used["basis"] == NO_BASIS).any():
             problems.append("activity without a valid basis")
-        rows.append({
-            "group": groups.get(purpose_id, ""),
-            "purpose": cell["purpose"].iloc[0],
-            "purpose_id": purpose_id,
-            "policy basis": ", ".join(cell.loc[cell["declared"], "basis"]),
-            "register basis": ", ".join(f"{r.basis} ({r.activities})" for r in used.itertuples()),
-            "activities": int(used["activities"].sum()),
-            "verdict": "; ".join(problems) or "in line with the policy",
-        })
-    return pd.DataFrame(rows, columns=["group", "purpose", "purpose_id", "policy basis", "register basis",
-                                       "activities", "verdict"])
+        rows.append(
+            {
+                "group": groups.get(purpose_id, ""),
+                "purpose": cell["purpose"].iloc[0],
+                "purpose_id": purpose_id,
+                "policy basis": ", ".join(cell.loc[cell["declared"], "basis"]),
+                "register basis": ", ".join(f"{r.basis} ({r.activities})" for r in used.itertuples()),
+                "activities": int(used["activities"].sum()),
+                "verdict": "; ".join(problems) or "in line with the policy",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["group", "purpose", "purpose_id", "policy basis", "register basis", "activities", "verdict"]
+    )
 
 
 def basis_heatmap(run) -> go.Figure:
@@ -144,17 +166,34 @@ def basis_heatmap(run) -> go.Figure:
     n = len(names)
     scale = [[pos, colour] for i, colour in enumerate(STATES.values()) for pos in (i / n, (i + 1) / n)]
     text = counts.where(counts > 0).to_numpy()
-    fig = go.Figure(go.Heatmap(
-        z=z, x=bases, y=purposes, zmin=-0.5, zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2,
-        text=[["" if pd.isna(v) else f"{int(v)}" for v in row] for row in text], texttemplate="%{text}",
-        customdata=grid.to_numpy(), hovertemplate="%{y}<br>%{x}: %{customdata}<br>activities: %{text}<extra></extra>",
-        colorbar={"tickvals": list(range(1, n)), "ticktext": names[1:], "title": ""}))
-    fig.update_layout(title=title, height=max(400, 34 * len(purposes) + 160),
-                      xaxis={"title": ""}, yaxis={"autorange": "reversed", "title": ""})
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=bases,
+            y=purposes,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            xgap=2,
+            ygap=2,
+            text=[["" if pd.isna(v) else f"{int(v)}" for v in row] for row in text],
+            texttemplate="%{text}",
+            customdata=grid.to_numpy(),
+            hovertemplate="%{y}<br>%{x}: %{customdata}<br>activities: %{text}<extra></extra>",
+            colorbar={"tickvals": list(range(1, n)), "ticktext": names[1:], "title": ""},
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=max(400, 34 * len(purposes) + 160),
+        xaxis={"title": ""},
+        yaxis={"autorange": "reversed", "title": ""},
+    )
     return fig
 
 
 # --- prospection messages: how each one is covered -------------------------------------------------
+
 
 def prospection_coverage(run) -> pd.DataFrame:
     """Prospection messages per local month, channel and coverage class (one class per message, worst first)."""
@@ -193,7 +232,8 @@ def prospection_coverage(run) -> pd.DataFrame:
                          ELSE 'soft opt-in (customer)' END END AS coverage
                 FROM sends s LEFT JOIN flag f ON f.record_id = s.send_id
             )
-            SELECT month, channel, coverage, count(*) AS messages FROM classed GROUP BY ALL ORDER BY ALL""")
+            SELECT month, channel, coverage, count(*) AS messages FROM classed GROUP BY ALL ORDER BY ALL"""
+        )
     finally:
         con.unregister("_lb_flagged")
     return frame[columns]
@@ -205,8 +245,12 @@ def coverage_summary(run) -> pd.DataFrame:
     out = data.groupby(["channel", "coverage"], as_index=False)["messages"].sum()
     out["share"] = (out["messages"] / out.groupby("channel")["messages"].transform("sum")).round(3)
     order = {c: i for i, c in enumerate(COVERAGE)}
-    return (out.assign(_o=out["coverage"].map(order)).sort_values(["channel", "_o"])
-            .drop(columns="_o").reset_index(drop=True))
+    return (
+        out.assign(_o=out["coverage"].map(order))
+        .sort_values(["channel", "_o"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def coverage_chart(run) -> go.Figure:
@@ -217,11 +261,20 @@ def coverage_chart(run) -> go.Figure:
         return _empty_figure(title, "No prospection message in the extract")
     data = data.assign(share=data["messages"] / data.groupby(["month", "channel"])["messages"].transform("sum"))
     channels = [c for c in ("email", "sms", "post", "phone") if c in set(data["channel"])]
-    fig = px.bar(data, x="month", y="share", color="coverage", facet_row="channel", barmode="stack",
-                 category_orders={"coverage": list(COVERAGE), "channel": channels},
-                 color_discrete_map=COVERAGE, hover_data={"messages": True, "share": ":.1%"},
-                 labels={"month": "month sent", "share": "share of messages", "coverage": ""},
-                 title=title, height=max(320, 240 * len(channels)))
+    fig = px.bar(
+        data,
+        x="month",
+        y="share",
+        color="coverage",
+        facet_row="channel",
+        barmode="stack",
+        category_orders={"coverage": list(COVERAGE), "channel": channels},
+        color_discrete_map=COVERAGE,
+        hover_data={"messages": True, "share": ":.1%"},
+        labels={"month": "month sent", "share": "share of messages", "coverage": ""},
+        title=title,
+        height=max(320, 240 * len(channels)),
+    )
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     return fig
@@ -229,10 +282,17 @@ def coverage_chart(run) -> go.Figure:
 
 # --- consents without proof ------------------------------------------------------------------------
 
+
 def consents_without_proof(run) -> pd.DataFrame:
     """Per consent purpose: granted consent events, those without proof_ref, the share, and their date range."""
-    columns = ["purpose", "granted", "without proof", "share without proof", "first without proof",
-               "last without proof"]
+    columns = [
+        "purpose",
+        "granted",
+        "without proof",
+        "share without proof",
+        "first without proof",
+        "last without proof",
+    ]
     if not _has(run, "consents"):
         return pd.DataFrame(columns=columns)
     return run.extract.sql(
@@ -242,7 +302,8 @@ def consents_without_proof(run) -> pd.DataFrame:
                   strftime(min(local_date(recorded_at)) FILTER (WHERE blank(proof_ref)), '%Y-%m-%d') AS "first without proof",
                   strftime(max(local_date(recorded_at)) FILTER (WHERE blank(proof_ref)), '%Y-%m-%d') AS "last without proof"
            FROM consents WHERE status = 'granted'
-           GROUP BY purpose ORDER BY "without proof" DESC, purpose""")[columns]
+           GROUP BY purpose ORDER BY "without proof" DESC, purpose"""
+    )[columns]
 
 
 def summary(run) -> pd.DataFrame:
@@ -250,7 +311,13 @@ def summary(run) -> pd.DataFrame:
     rows = []
     for check in (c for c in load_checks() if c.area == "lawful_basis"):
         found = run.of(check.id)
-        rows.append({"check": check.id, "rule": check.title,
-                     "status": "ran" if run.status(check.id) == "ran" else f"not run ({run.not_run_reason(check.id)})",
-                     "findings": len(found), "records": int(found["count"].astype(int).sum()) if len(found) else 0})
+        rows.append(
+            {
+                "check": check.id,
+                "rule": check.title,
+                "status": "ran" if run.status(check.id) == "ran" else f"not run ({run.not_run_reason(check.id)})",
+                "findings": len(found),
+                "records": int(found["count"].astype(int).sum()) if len(found) else 0,
+            }
+        )
     return pd.DataFrame(rows, columns=["check", "rule", "status", "findings", "records"])

@@ -1,5 +1,6 @@
 """Text from the data shown in a plotly chart: plotly renders ``<a href>``, ``<b>``... in labels and
 hover text, so a record id holding markup would become a live link inside the chart. Escaped here."""
+
 from __future__ import annotations
 
 import html

@@ -4,6 +4,7 @@ Every view runs the RET-* checks' own SQL (``audit_lib/checks/sql``) on the load
 audit date moved where a forecast needs it, so the notebook and the findings can never disagree.
 Each RET-* query returns, besides the finding, ``deadline`` and ``judged`` (the date compared with it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,9 +51,17 @@ def parameters(run) -> pd.DataFrame:
             param = run.policy.parameters.get(name)
             if param is None:
                 continue
-            rows.append({"check": check.id, "rule": param.title, "parameter": name,
-                         "period": f"{param.value} {param.unit}", "policy": param.policy_ref,
-                         "law": param.legal_ref, "note": param.note or ""})
+            rows.append(
+                {
+                    "check": check.id,
+                    "rule": param.title,
+                    "parameter": name,
+                    "period": f"{param.value} {param.unit}",
+                    "policy": param.policy_ref,
+                    "law": param.legal_ref,
+                    "note": param.note or "",
+                }
+            )
     return pd.DataFrame(rows, columns=["check", "rule", "parameter", "period", "policy", "law", "note"])
 
 
@@ -70,8 +79,11 @@ def timeline(run) -> pd.DataFrame:
         frame["judged"] = frame["judged"].where(frame["judged"] != pd.Timestamp(FAR_FUTURE), pd.Timestamp(run.as_of))
         frames.append(frame)
     if not frames:
-        frames = [pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in ("deadline", "judged") else "object")
-                                for c in COLUMNS})]
+        frames = [
+            pd.DataFrame(
+                {c: pd.Series(dtype="datetime64[us]" if c in ("deadline", "judged") else "object") for c in COLUMNS}
+            )
+        ]
     out = pd.concat(frames, ignore_index=True)
     out["deadline"] = pd.to_datetime(out["deadline"])
     out["judged"] = pd.to_datetime(out["judged"])
@@ -91,16 +103,25 @@ def days_from_deadline(run) -> pd.DataFrame:
         if check.id == LOG_CHECK:
             continue
         values = {**run.extract.params(), "as_of": FAR_FUTURE}
-        sql = (f"SELECT date_diff('day', deadline, CASE WHEN judged = $as_of::DATE THEN $real_as_of::DATE "
-               f"ELSE judged END) AS days_past, count(*) AS records FROM (\n{check.sql}\n) GROUP BY ALL")
+        sql = (
+            f"SELECT date_diff('day', deadline, CASE WHEN judged = $as_of::DATE THEN $real_as_of::DATE "
+            f"ELSE judged END) AS days_past, count(*) AS records FROM (\n{check.sql}\n) GROUP BY ALL"
+        )
         ensure_shared(run.extract, check.sql)
         frame = run.extract.con.execute(
-            sql, {**{p: values[p] for p in check.params if p != "as_of_end"}, "as_of": FAR_FUTURE,
-                  "real_as_of": run.as_of}).df()
+            sql,
+            {**{p: values[p] for p in check.params if p != "as_of_end"}, "as_of": FAR_FUTURE, "real_as_of": run.as_of},
+        ).df()
         frames.append(frame.assign(check_id=check.id))
     if not frames:
-        return pd.DataFrame({"check_id": pd.Series(dtype=object), "days_past": pd.Series(dtype="int64"),
-                             "records": pd.Series(dtype="int64"), "in_breach": pd.Series(dtype=bool)})
+        return pd.DataFrame(
+            {
+                "check_id": pd.Series(dtype=object),
+                "days_past": pd.Series(dtype="int64"),
+                "records": pd.Series(dtype="int64"),
+                "in_breach": pd.Series(dtype=bool),
+            }
+        )
     out = pd.concat(frames, ignore_index=True)[["check_id", "days_past", "records"]]
     out["in_breach"] = out["days_past"] > 0
     return out.sort_values(["check_id", "days_past"]).reset_index(drop=True)
@@ -116,13 +137,17 @@ def summary(run) -> pd.DataFrame:
     for check in retention_checks():
         mine = found[found["check_id"] == check.id]
         days = past[past["check_id"] == check.id]
-        rows.append({
-            "check": check.id, "rule": check.title,
-            "status": "ran" if check.id in runnable else "not run (a table is not provided)",
-            "findings": len(mine), "records": int(mine["count"].sum()) if len(mine) else 0,
-            "median days past deadline": _weighted_median(days) if len(days) else None,
-            "longest days past deadline": int(days["days_past"].max()) if len(days) else None,
-        })
+        rows.append(
+            {
+                "check": check.id,
+                "rule": check.title,
+                "status": "ran" if check.id in runnable else "not run (a table is not provided)",
+                "findings": len(mine),
+                "records": int(mine["count"].sum()) if len(mine) else 0,
+                "median days past deadline": _weighted_median(days) if len(days) else None,
+                "longest days past deadline": int(days["days_past"].max()) if len(days) else None,
+            }
+        )
     out = pd.DataFrame(rows)
     return out.astype({"median days past deadline": "Int64", "longest days past deadline": "Int64"})
 
@@ -137,19 +162,31 @@ def overdue_chart(run) -> go.Figure:
     """Histogram per rule of days relative to the deadline; the deadline is the line at 0."""
     data = days_from_deadline(run)
     data = data.assign(state=data["in_breach"].map({True: "past the deadline", False: "still in time"}))
-    fig = px.histogram(data, x="days_past", y="records", histfunc="sum", color="state", facet_row="check_id",
-                       nbins=60, color_discrete_map={"past the deadline": "#c0392b", "still in time": "#7f8c8d"},
-                       labels={"days_past": "days relative to the deadline (right of the line: too late)",
-                               "check_id": "rule", "state": ""},
-                       title="How far each record is from its retention deadline",
-                       height=max(300, 220 * max(1, data["check_id"].nunique())))
+    fig = px.histogram(
+        data,
+        x="days_past",
+        y="records",
+        histfunc="sum",
+        color="state",
+        facet_row="check_id",
+        nbins=60,
+        color_discrete_map={"past the deadline": "#c0392b", "still in time": "#7f8c8d"},
+        labels={
+            "days_past": "days relative to the deadline (right of the line: too late)",
+            "check_id": "rule",
+            "state": "",
+        },
+        title="How far each record is from its retention deadline",
+        height=max(300, 220 * max(1, data["check_id"].nunique())),
+    )
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     fig.update_yaxes(matches=None, title_text="records")
     fig.add_vline(x=0, line_dash="dash", line_color="black")
     fig.add_annotation(x=0, y=1.02, xref="x", yref="paper", text="deadline", showarrow=False)
     if data.empty:
-        fig.add_annotation(text="No record has a retention deadline", showarrow=False, x=0.5, y=0.5,
-                           xref="paper", yref="paper")
+        fig.add_annotation(
+            text="No record has a retention deadline", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
     return fig
 
 
@@ -178,8 +215,12 @@ def due_summary(run, days: int = 30) -> pd.DataFrame:
     """Per rule: how many records will fall past their deadline in the next ``days`` days."""
     due = due_within(run, days)
     counts = due.groupby("check_id")["count"].sum()
-    return pd.DataFrame([{"check": c.id, "rule": c.title, f"records due within {days} days": int(counts.get(c.id, 0))}
-                         for c in retention_checks()])
+    return pd.DataFrame(
+        [
+            {"check": c.id, "rule": c.title, f"records due within {days} days": int(counts.get(c.id, 0))}
+            for c in retention_checks()
+        ]
+    )
 
 
 def log_volume(run) -> pd.DataFrame:
@@ -198,7 +239,8 @@ def log_volume(run) -> pd.DataFrame:
         GROUP BY ALL
         ORDER BY month, state
         """,
-        years=values["connection_log_years"], as_of=run.as_of,
+        years=values["connection_log_years"],
+        as_of=run.as_of,
     )
 
 
@@ -209,26 +251,41 @@ def log_cutoff(run) -> dt.date:
         "SELECT min(d)::DATE AS d FROM range($as_of::DATE - to_years($years::INTEGER) - INTERVAL 3 DAY, "
         "$as_of::DATE - to_years($years::INTEGER) + INTERVAL 2 DAY, INTERVAL 1 DAY) t(d) "
         "WHERE add_years(d::DATE, $years) >= $as_of",
-        as_of=run.as_of, years=years)
+        as_of=run.as_of,
+        years=years,
+    )
     return pd.Timestamp(frame["d"][0]).date()
 
 
 def log_volume_chart(run) -> go.Figure:
     """Bar chart of connection-log rows per month, with the one-year cut-off drawn."""
     data = log_volume(run)
-    fig = px.bar(data, x="month", y="rows", color="state", barmode="stack",
-                 color_discrete_map={"past the retention period": "#c0392b",
-                                     "within the retention period": "#7f8c8d"},
-                 labels={"month": "month of the connection (local time)", "rows": "rows", "state": ""},
-                 title="Connection logs kept, by month")
+    fig = px.bar(
+        data,
+        x="month",
+        y="rows",
+        color="state",
+        barmode="stack",
+        color_discrete_map={"past the retention period": "#c0392b", "within the retention period": "#7f8c8d"},
+        labels={"month": "month of the connection (local time)", "rows": "rows", "state": ""},
+        title="Connection logs kept, by month",
+    )
     if data.empty:
-        fig.add_annotation(text="No connection logs provided", showarrow=False, x=0.5, y=0.5,
-                           xref="paper", yref="paper")
+        fig.add_annotation(
+            text="No connection logs provided", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
         return fig
     cutoff = log_cutoff(run).isoformat()
     # a shape rather than add_vline: plotly cannot place an annotated vline on a date axis
-    fig.add_shape(type="line", x0=cutoff, x1=cutoff, y0=0, y1=1, xref="x", yref="paper",
-                  line={"dash": "dash", "color": "black"})
-    fig.add_annotation(x=cutoff, y=1.02, xref="x", yref="paper", showarrow=False,
-                       text=f"retention cut-off {cutoff}: older rows are past")
+    fig.add_shape(
+        type="line", x0=cutoff, x1=cutoff, y0=0, y1=1, xref="x", yref="paper", line={"dash": "dash", "color": "black"}
+    )
+    fig.add_annotation(
+        x=cutoff,
+        y=1.02,
+        xref="x",
+        yref="paper",
+        showarrow=False,
+        text=f"retention cut-off {cutoff}: older rows are past",
+    )
     return fig

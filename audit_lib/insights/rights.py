@@ -3,6 +3,7 @@
 Dates are local dates in the policy's time zone; deadlines follow DSR-OVERDUE and hours
 BR-LATE-NOTIFICATION. Nothing here returns a name, e-mail or card number (not even masked).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -56,10 +57,24 @@ def _empty_figure(fig: go.Figure, text: str) -> go.Figure:
 
 # ---------------------------------------------------------------- rights requests
 
+
 def requests(run) -> pd.DataFrame:
     """Every readable rights request with its deadline, days taken and days past the deadline."""
-    cols = ["request_id", "person_id", "type", "outcome", "received", "responded", "deadline", "extended",
-            "month", "days_taken", "days_allowed", "days_after_deadline", "status"]
+    cols = [
+        "request_id",
+        "person_id",
+        "type",
+        "outcome",
+        "received",
+        "responded",
+        "deadline",
+        "extended",
+        "month",
+        "days_taken",
+        "days_allowed",
+        "days_after_deadline",
+        "status",
+    ]
     if not _provided(run, "rights_requests"):
         empty = pd.DataFrame(columns=cols)
         return empty.astype({c: "datetime64[ns]" for c in ("received", "responded", "deadline")})
@@ -85,9 +100,15 @@ def requests_by_month_chart(run) -> go.Figure:
     """Bar chart: rights requests received per month, by type."""
     frame = requests(run)
     counts = frame.groupby(["month", "type"], as_index=False).size().rename(columns={"size": "requests"})
-    fig = px.bar(counts, x="month", y="requests", color="type", barmode="stack",
-                 title="Rights requests received per month, by type",
-                 labels={"month": "month received", "requests": "requests", "type": "type of request"})
+    fig = px.bar(
+        counts,
+        x="month",
+        y="requests",
+        color="type",
+        barmode="stack",
+        title="Rights requests received per month, by type",
+        labels={"month": "month received", "requests": "requests", "type": "type of request"},
+    )
     fig.update_xaxes(type="category", categoryorder="category ascending")
     return _empty_figure(fig, "No rights request in the extract") if frame.empty else fig
 
@@ -102,11 +123,24 @@ def answer_time_chart(run) -> go.Figure:
     title = "Days from the deadline to the answer (right of the line: late)"
     if frame.empty:
         return _empty_figure(go.Figure(layout={"title": title}), "No rights request in the extract")
-    counts = frame.groupby(["days_after_deadline", "status"], as_index=False).size().rename(columns={"size": "requests"})
-    fig = px.bar(counts, x="days_after_deadline", y="requests", color="status", barmode="stack", title=title,
-                 labels={"days_after_deadline": "days after the deadline (0 = the deadline)", "status": ""},
-                 color_discrete_map={"answered in time": "#7f8c8d", "open": "#95a5a6",
-                                     "answered late": "#c0392b", "open, overdue": "#e67e22"})
+    counts = (
+        frame.groupby(["days_after_deadline", "status"], as_index=False).size().rename(columns={"size": "requests"})
+    )
+    fig = px.bar(
+        counts,
+        x="days_after_deadline",
+        y="requests",
+        color="status",
+        barmode="stack",
+        title=title,
+        labels={"days_after_deadline": "days after the deadline (0 = the deadline)", "status": ""},
+        color_discrete_map={
+            "answered in time": "#7f8c8d",
+            "open": "#95a5a6",
+            "answered late": "#c0392b",
+            "open, overdue": "#e67e22",
+        },
+    )
     fig.add_vline(x=0.5, line_dash="dash", line_color="firebrick")
     fig.add_annotation(x=0.5, y=1.02, xref="x", yref="paper", text="deadline", showarrow=False)
     return fig
@@ -116,16 +150,18 @@ def open_requests(run) -> pd.DataFrame:
     """Requests not yet answered, soonest deadline first, with the days left (negative = overdue)."""
     frame = requests(run)
     frame = frame[frame["responded"].isna()].sort_values(["deadline", "request_id"])
-    out = pd.DataFrame({
-        "request_id": frame["request_id"],
-        "person_id": frame["person_id"],
-        "type": frame["type"],
-        "received": frame["received"].dt.strftime("%Y-%m-%d"),
-        "deadline": frame["deadline"].dt.strftime("%Y-%m-%d"),
-        "extended": frame["extended"].map({True: "yes", False: "no"}),
-        "days left": -frame["days_after_deadline"],
-        "status": frame["status"],
-    })
+    out = pd.DataFrame(
+        {
+            "request_id": frame["request_id"],
+            "person_id": frame["person_id"],
+            "type": frame["type"],
+            "received": frame["received"].dt.strftime("%Y-%m-%d"),
+            "deadline": frame["deadline"].dt.strftime("%Y-%m-%d"),
+            "extended": frame["extended"].map({True: "yes", False: "no"}),
+            "days left": -frame["days_after_deadline"],
+            "status": frame["status"],
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -137,7 +173,8 @@ def erasures(run) -> pd.DataFrame:
     if not _provided(run, "persons"):
         frame = run.extract.sql(
             "SELECT request_id, person_id, coalesce(outcome, '') AS outcome, local_date(responded_at) AS responded "
-            "FROM rights_requests WHERE type = 'erasure' ORDER BY request_id")
+            "FROM rights_requests WHERE type = 'erasure' ORDER BY request_id"
+        )
         frame["rows in CRM extract"], frame["legal hold"] = None, None
         frame["verdict"] = "cannot verify: the CRM extract (persons) was not provided"
         return frame[cols]
@@ -169,22 +206,40 @@ def _erasure_verdict(outcome: str, rows: int, hold: bool) -> str:
 
 # ---------------------------------------------------------------- breaches
 
+
 def breach_register(run) -> pd.DataFrame:
     """The breach register: dates, hours to notify the authority (or elapsed so far) and the verdict."""
-    cols = ["breach_id", "risk", "detected", "authority notified", "time to notify", "subjects notified",
-            "delay reason given", "verdict"]
+    cols = [
+        "breach_id",
+        "risk",
+        "detected",
+        "authority notified",
+        "time to notify",
+        "subjects notified",
+        "delay reason given",
+        "verdict",
+    ]
     if not _provided(run, "breaches"):
         return pd.DataFrame(columns=cols + ["hours"])
     limit = run.extract.params()["breach_notification_hours"]
     frame = run.extract.sql(_BREACHES, **_params(run, "as_of_end"))
-    frame["verdict"] = [_breach_verdict(risk, seconds, is_open, reason, limit)
-                        for risk, seconds, is_open, reason in
-                        zip(frame["risk"], frame["seconds"], frame["open"], frame["delay_reason_given"])]
+    frame["verdict"] = [
+        _breach_verdict(risk, seconds, is_open, reason, limit)
+        for risk, seconds, is_open, reason in zip(
+            frame["risk"], frame["seconds"], frame["open"], frame["delay_reason_given"]
+        )
+    ]
     frame["hours"] = frame["seconds"] / 3600
-    frame["time to notify"] = [_elapsed(s, o) if risk != "none" else ""
-                               for s, o, risk in zip(frame["seconds"], frame["open"], frame["risk"])]
-    frame = frame.rename(columns={"authority_notified": "authority notified", "subjects_notified": "subjects notified",
-                                  "delay_reason_given": "delay reason given"})
+    frame["time to notify"] = [
+        _elapsed(s, o) if risk != "none" else "" for s, o, risk in zip(frame["seconds"], frame["open"], frame["risk"])
+    ]
+    frame = frame.rename(
+        columns={
+            "authority_notified": "authority notified",
+            "subjects_notified": "subjects notified",
+            "delay_reason_given": "delay reason given",
+        }
+    )
     frame["delay reason given"] = frame["delay reason given"].map({True: "yes", False: "no"})
     for c in ("detected", "authority notified", "subjects notified"):
         frame[c] = pd.to_datetime(frame[c]).dt.strftime("%Y-%m-%d").fillna("")
@@ -222,12 +277,21 @@ def breach_timeline(run) -> go.Figure:
     frame = frame[frame["risk"] != "none"]  # no notification is owed for them
     frame = frame.assign(breach_id=frame["breach_id"].map(plot_text))  # an id holding <a href> stays text
     limit = run.extract.params()["breach_notification_hours"]
-    fig = px.bar(frame, x="hours", y="breach_id", color="risk", orientation="h",
-                 hover_data=["detected", "authority notified", "time to notify", "delay reason given", "verdict"],
-                 title=f"Hours from detection to notifying the authority (limit {limit} h)",
-                 labels={"hours": "hours after detection (open: up to the end of the audit date)",
-                         "breach_id": "breach", "risk": "risk"},
-                 category_orders={"risk": ["high_risk", "risk", "none"]})
+    fig = px.bar(
+        frame,
+        x="hours",
+        y="breach_id",
+        color="risk",
+        orientation="h",
+        hover_data=["detected", "authority notified", "time to notify", "delay reason given", "verdict"],
+        title=f"Hours from detection to notifying the authority (limit {limit} h)",
+        labels={
+            "hours": "hours after detection (open: up to the end of the audit date)",
+            "breach_id": "breach",
+            "risk": "risk",
+        },
+        category_orders={"risk": ["high_risk", "risk", "none"]},
+    )
     fig.add_vline(x=limit, line_dash="dash", line_color="firebrick", annotation_text=f"{limit} hours")
     fig.update_yaxes(type="category", autorange="reversed")
     return _empty_figure(fig, "No breach that must be notified") if frame.empty else fig
@@ -260,9 +324,14 @@ def payment_findings(run) -> pd.DataFrame:
     if found.empty:
         return pd.DataFrame(columns=["payment_id", "person_id", "checks", "problems"])
     titles = {c: check_by_id(c).title for c in PAYMENT_CHECKS}
-    grouped = found.groupby("record_id", sort=True).agg(
-        person_id=("person_id", "first"),
-        checks=("check_id", lambda s: ", ".join(sorted(s))),
-        problems=("check_id", lambda s: "; ".join(titles[c] for c in sorted(s))),
-    ).reset_index().rename(columns={"record_id": "payment_id"})
+    grouped = (
+        found.groupby("record_id", sort=True)
+        .agg(
+            person_id=("person_id", "first"),
+            checks=("check_id", lambda s: ", ".join(sorted(s))),
+            problems=("check_id", lambda s: "; ".join(titles[c] for c in sorted(s))),
+        )
+        .reset_index()
+        .rename(columns={"record_id": "payment_id"})
+    )
     return grouped

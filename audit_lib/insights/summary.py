@@ -5,6 +5,7 @@ returns a DataFrame, a plotly figure or an escaped HTML fragment. Earlier period
 ``<reports_root>/<YYYY-MM>/findings.parquet``; only periods before the run's own month count, so
 re-rendering an old month gives the same page.
 """
+
 from __future__ import annotations
 
 import html
@@ -63,21 +64,25 @@ def traffic_lights(run: Run, by: str = "section") -> pd.DataFrame:
     """
     findings = run.findings
     rows = []
-    groups = ({**SECTIONS, **OTHER_SECTIONS} if by == "section" else AREA_NAMES)
+    groups = {**SECTIONS, **OTHER_SECTIONS} if by == "section" else AREA_NAMES
     for key, name in groups.items():
-        checks = [c for c in load_checks()
-                  if (key in sections_of(c.policy_ref) if by == "section" else c.area == key)]
+        checks = [c for c in load_checks() if (key in sections_of(c.policy_ref) if by == "section" else c.area == key)]
         ids = [c.id for c in checks]
         if by == "section" and key in OTHER_SECTIONS and not ids:
             continue
         ran = [i for i in ids if run.status(i) == "ran"]
         sub = findings[findings["check_id"].isin(ran)]
         sev = {s: int((sub["severity"] == s).sum()) for s in SEVERITY_ORDER}
-        rows.append({
-            "section" if by == "section" else "area": key, "name": name,
-            "light": _light(sev["high"], sev["medium"] + sev["low"], len(ran)),
-            **sev, "checks_run": len(ran), "checks_not_run": len(ids) - len(ran),
-        })
+        rows.append(
+            {
+                "section" if by == "section" else "area": key,
+                "name": name,
+                "light": _light(sev["high"], sev["medium"] + sev["low"], len(ran)),
+                **sev,
+                "checks_run": len(ran),
+                "checks_not_run": len(ids) - len(ran),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -93,9 +98,12 @@ def lights_html(run: Run, by: str = "section") -> str:
         body.append(
             f"<tr><td><span class='light {r.light}' style='background:{LIGHT_COLOURS[r.light]}'></span> "
             f"{_e(r.light)}</td><td>{_e(label)}</td><td>{r.high:,}</td><td>{r.medium:,}</td><td>{r.low:,}</td>"
-            f"<td>{r.checks_run}{_e(not_run)}</td></tr>")
-    return (f"<table class='audit lights'><thead><tr><th>Status</th><th>{head}</th><th>High</th><th>Medium</th>"
-            f"<th>Low</th><th>Checks run</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+            f"<td>{r.checks_run}{_e(not_run)}</td></tr>"
+        )
+    return (
+        f"<table class='audit lights'><thead><tr><th>Status</th><th>{head}</th><th>High</th><th>Medium</th>"
+        f"<th>Low</th><th>Checks run</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def by_area_severity(run: Run) -> pd.DataFrame:
@@ -110,11 +118,17 @@ def by_area_severity(run: Run) -> pd.DataFrame:
 
 def area_severity_chart(run: Run):
     frame = by_area_severity(run)
-    return px.bar(frame, x="area_name", y="findings", color="severity", barmode="stack",
-                  category_orders={"severity": SEVERITY_ORDER, "area_name": [AREA_NAMES[a] for a in AREA_ORDER]},
-                  color_discrete_map={"high": LIGHT_COLOURS["red"], "medium": LIGHT_COLOURS["amber"], "low": "#5c6bc0"},
-                  labels={"area_name": "", "findings": "findings", "severity": "severity"},
-                  title=f"Findings by area and severity, as of {run.as_of:%d %B %Y}")
+    return px.bar(
+        frame,
+        x="area_name",
+        y="findings",
+        color="severity",
+        barmode="stack",
+        category_orders={"severity": SEVERITY_ORDER, "area_name": [AREA_NAMES[a] for a in AREA_ORDER]},
+        color_discrete_map={"high": LIGHT_COLOURS["red"], "medium": LIGHT_COLOURS["amber"], "low": "#5c6bc0"},
+        labels={"area_name": "", "findings": "findings", "severity": "severity"},
+        title=f"Findings by area and severity, as of {run.as_of:%d %B %Y}",
+    )
 
 
 def earlier_periods(run: Run, reports_root: str | Path) -> list[tuple[str, Path]]:
@@ -123,15 +137,20 @@ def earlier_periods(run: Run, reports_root: str | Path) -> list[tuple[str, Path]
     current = period_of(run.as_of)
     if not root or not root.is_dir():
         return []
-    found = [(p.name, p / "findings.parquet") for p in root.iterdir()
-             if p.is_dir() and PERIOD.match(p.name) and p.name < current and (p / "findings.parquet").exists()]
+    found = [
+        (p.name, p / "findings.parquet")
+        for p in root.iterdir()
+        if p.is_dir() and PERIOD.match(p.name) and p.name < current and (p / "findings.parquet").exists()
+    ]
     return sorted(found)
 
 
 def trend(run: Run, reports_root: str | Path) -> pd.DataFrame:
     """Findings per period and severity: every earlier rendered period plus this run (period, severity, findings)."""
-    frames = [pd.read_parquet(path, columns=["finding_id", "severity"]).assign(period=period)
-              for period, path in earlier_periods(run, reports_root)]
+    frames = [
+        pd.read_parquet(path, columns=["finding_id", "severity"]).assign(period=period)
+        for period, path in earlier_periods(run, reports_root)
+    ]
     frames.append(run.findings[["finding_id", "severity"]].assign(period=period_of(run.as_of)))
     allf = pd.concat(frames, ignore_index=True)
     periods = [p for p, _ in earlier_periods(run, reports_root)] + [period_of(run.as_of)]
@@ -142,11 +161,17 @@ def trend(run: Run, reports_root: str | Path) -> pd.DataFrame:
 
 def trend_chart(run: Run, reports_root: str | Path):
     frame = trend(run, reports_root)
-    return px.bar(frame, x="period", y="findings", color="severity", barmode="stack",
-                  category_orders={"severity": SEVERITY_ORDER},
-                  color_discrete_map={"high": LIGHT_COLOURS["red"], "medium": LIGHT_COLOURS["amber"], "low": "#5c6bc0"},
-                  labels={"period": "month", "findings": "open findings"},
-                  title="Open findings per month").update_xaxes(type="category")
+    return px.bar(
+        frame,
+        x="period",
+        y="findings",
+        color="severity",
+        barmode="stack",
+        category_orders={"severity": SEVERITY_ORDER},
+        color_discrete_map={"high": LIGHT_COLOURS["red"], "medium": LIGHT_COLOURS["amber"], "low": "#5c6bc0"},
+        labels={"period": "month", "findings": "open findings"},
+        title="Open findings per month",
+    ).update_xaxes(type="category")
 
 
 def previous_period(run: Run, reports_root: str | Path) -> str:
@@ -196,33 +221,70 @@ def top_findings(run: Run, n: int = 10, examples: int = 5) -> pd.DataFrame:
     """The checks with findings, by severity then number of records, with the policy sentence each breaks."""
     f = run.findings
     if f.empty:
-        return pd.DataFrame(columns=["severity", "check", "title", "findings", "records", "policy", "policy sentence",
-                                     "example records"])
+        return pd.DataFrame(
+            columns=[
+                "severity",
+                "check",
+                "title",
+                "findings",
+                "records",
+                "policy",
+                "policy sentence",
+                "example records",
+            ]
+        )
     checks = {c.id: c for c in load_checks()}
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    grouped = (f.groupby("check_id")
-               .agg(severity=("severity", "first"), findings=("finding_id", "size"), records=("count", "sum"),
-                    example=("record_id", lambda s: ", ".join(map(str, s.head(examples)))))
-               .reset_index())
-    grouped = grouped.assign(_r=grouped["severity"].map(rank)).sort_values(
-        ["_r", "records", "findings", "check_id"], ascending=[True, False, False, True]).head(n)
+    grouped = (
+        f.groupby("check_id")
+        .agg(
+            severity=("severity", "first"),
+            findings=("finding_id", "size"),
+            records=("count", "sum"),
+            example=("record_id", lambda s: ", ".join(map(str, s.head(examples)))),
+        )
+        .reset_index()
+    )
+    grouped = (
+        grouped.assign(_r=grouped["severity"].map(rank))
+        .sort_values(["_r", "records", "findings", "check_id"], ascending=[True, False, False, True])
+        .head(n)
+    )
     rows = []
     for r in grouped.itertuples(index=False):
         check = checks.get(r.check_id)
         quote = run.policy.quote_for(check.policy) if check and check.policy else ""
-        rows.append({"severity": r.severity, "check": r.check_id, "title": check.title if check else "",
-                     "findings": int(r.findings), "records": int(r.records),
-                     "policy": check.policy_ref if check else "", "policy sentence": quote,
-                     "example records": r.example})
+        rows.append(
+            {
+                "severity": r.severity,
+                "check": r.check_id,
+                "title": check.title if check else "",
+                "findings": int(r.findings),
+                "records": int(r.records),
+                "policy": check.policy_ref if check else "",
+                "policy sentence": quote,
+                "example records": r.example,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def evidence(run: Run) -> pd.DataFrame:
     """The input files the figures come from: table, file, rows, size and SHA-256."""
     inputs = run.manifest.get("inputs", [])
-    return pd.DataFrame([{"table": i.get("table"), "file": i.get("path"), "rows": i.get("rows"),
-                          "bytes": i.get("size"), "sha256": i.get("sha256")} for i in inputs],
-                        columns=["table", "file", "rows", "bytes", "sha256"])
+    return pd.DataFrame(
+        [
+            {
+                "table": i.get("table"),
+                "file": i.get("path"),
+                "rows": i.get("rows"),
+                "bytes": i.get("size"),
+                "sha256": i.get("sha256"),
+            }
+            for i in inputs
+        ],
+        columns=["table", "file", "rows", "bytes", "sha256"],
+    )
 
 
 def evidence_html(run: Run) -> str:

@@ -4,6 +4,7 @@ Recipient names are company names, not personal data: they may be shown (the not
 them). The safeguard status follows the TR-* checks' reading (spec/checks.md, "Adequacy"); the
 findings column lists the TR-* checks that fired for the recipient in the run.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -29,9 +30,27 @@ STATUSES = {  # status -> colour, in order from best to worst (the map shows a c
 }
 NOT_ASSESSED = "Not assessed (data-quality problem)"
 CONFIRM_SCOPE = "auditor to confirm scope: "
-COLUMNS = ["recipient_id", "name", "role", "country", "country_name", "safeguard", "mechanism",
-           "dpf_certified", "adequacy_decision", "adequacy_from", "adequacy_until", "scope_note", "watch_note",
-           "dpa_signed_at", "tia_completed_at", "last_reviewed_at", "review_due", "disclosed_under", "findings"]
+COLUMNS = [
+    "recipient_id",
+    "name",
+    "role",
+    "country",
+    "country_name",
+    "safeguard",
+    "mechanism",
+    "dpf_certified",
+    "adequacy_decision",
+    "adequacy_from",
+    "adequacy_until",
+    "scope_note",
+    "watch_note",
+    "dpa_signed_at",
+    "tia_completed_at",
+    "last_reviewed_at",
+    "review_due",
+    "disclosed_under",
+    "findings",
+]
 
 _INVENTORY_SQL = """
 WITH r AS (
@@ -117,8 +136,12 @@ def inventory(run) -> pd.DataFrame:
     ex = run.extract
     if "recipients" not in ex.provided:
         return pd.DataFrame(columns=COLUMNS)
-    params = {"as_of": ex.as_of, "transfer_review_months": ex.policy.param_values()["transfer_review_months"],
-              "not_assessed": NOT_ASSESSED, "confirm": CONFIRM_SCOPE}
+    params = {
+        "as_of": ex.as_of,
+        "transfer_review_months": ex.policy.param_values()["transfer_review_months"],
+        "not_assessed": NOT_ASSESSED,
+        "confirm": CONFIRM_SCOPE,
+    }
     ensure_shared(ex, _INVENTORY_SQL)
     inv = ex.sql(_INVENTORY_SQL, **params)
     inv["country_name"] = inv["country"].map(_country_name)
@@ -126,8 +149,11 @@ def inventory(run) -> pd.DataFrame:
     titles = _destination_titles(run)
     ensure_shared(ex, _DISCLOSED_SQL)
     disclosed = ex.sql(_DISCLOSED_SQL)
-    under = (disclosed.assign(title=[titles.get((k, v), v) for k, v in zip(disclosed["kind"], disclosed["value"])])
-             .groupby("country")["title"].agg(lambda t: ", ".join(sorted(t))))
+    under = (
+        disclosed.assign(title=[titles.get((k, v), v) for k, v in zip(disclosed["kind"], disclosed["value"])])
+        .groupby("country")["title"]
+        .agg(lambda t: ", ".join(sorted(t)))
+    )
     outside = ~inv["in_eea"].fillna(False).astype(bool) & inv["country"].notna()
     inv["disclosed_under"] = ""
     inv.loc[outside, "disclosed_under"] = inv.loc[outside, "country"].map(under).fillna("not disclosed")
@@ -150,10 +176,18 @@ def world_map(run) -> go.Figure:
     rows = []
     for country, group in inv.groupby("country", sort=True):
         worst = max(group["safeguard"], key=rank.get)
-        detail = "; ".join(f"{n} × {s}" for s, n in group["safeguard"].value_counts().sort_index(
-            key=lambda idx: idx.map(rank)).items())
-        rows.append({"iso3": _iso3(country), "country": _country_name(country), "safeguard": worst,
-                     "recipients": len(group), "detail": detail})
+        detail = "; ".join(
+            f"{n} × {s}" for s, n in group["safeguard"].value_counts().sort_index(key=lambda idx: idx.map(rank)).items()
+        )
+        rows.append(
+            {
+                "iso3": _iso3(country),
+                "country": _country_name(country),
+                "safeguard": worst,
+                "recipients": len(group),
+                "detail": detail,
+            }
+        )
     frame = pd.DataFrame(rows, columns=["iso3", "country", "safeguard", "recipients", "detail"])
     title = "Where personal data goes: recipients by country and transfer safeguard"
     if frame.empty:
@@ -161,10 +195,16 @@ def world_map(run) -> go.Figure:
         fig.update_layout(title=title + " (no recipients)")
         return fig
     fig = px.choropleth(
-        frame, locations="iso3", locationmode="ISO-3", color="safeguard",
-        color_discrete_map=STATUSES, category_orders={"safeguard": list(STATUSES)},
-        hover_name="country", hover_data={"iso3": False, "recipients": True, "detail": True},
-        labels={"safeguard": "Weakest safeguard", "detail": "Recipients"}, title=title,
+        frame,
+        locations="iso3",
+        locationmode="ISO-3",
+        color="safeguard",
+        color_discrete_map=STATUSES,
+        category_orders={"safeguard": list(STATUSES)},
+        hover_name="country",
+        hover_data={"iso3": False, "recipients": True, "detail": True},
+        labels={"safeguard": "Weakest safeguard", "detail": "Recipients"},
+        title=title,
     )
     fig.update_geos(showcountries=True, countrycolor="#bbbbbb", showframe=False, projection_type="natural earth")
     fig.update_layout(height=520, legend_title_text="Weakest safeguard in the country")
@@ -177,12 +217,24 @@ def status_chart(run) -> go.Figure:
 
     inv = inventory(run)
     order = [*STATUSES, NOT_ASSESSED]
-    counts = inv["safeguard"].value_counts().reindex(order, fill_value=0).rename_axis("safeguard").reset_index(
-        name="recipients")
+    counts = (
+        inv["safeguard"]
+        .value_counts()
+        .reindex(order, fill_value=0)
+        .rename_axis("safeguard")
+        .reset_index(name="recipients")
+    )
     colours = {**STATUSES, NOT_ASSESSED: "#999999"}
-    fig = px.bar(counts, x="recipients", y="safeguard", orientation="h", color="safeguard",
-                 color_discrete_map=colours, category_orders={"safeguard": order},
-                 title="Recipients by transfer safeguard")
+    fig = px.bar(
+        counts,
+        x="recipients",
+        y="safeguard",
+        orientation="h",
+        color="safeguard",
+        color_discrete_map=colours,
+        category_orders={"safeguard": order},
+        title="Recipients by transfer safeguard",
+    )
     fig.update_layout(showlegend=False, yaxis_title="", xaxis_title="recipients", height=360)
     return fig
 
@@ -202,9 +254,16 @@ def destinations(run) -> pd.DataFrame:
     for dest in run.policy.disclosed_destinations.destinations:
         covered = outside["disclosed_under"].map(lambda under, d=dest: d.title in under.split(", "))
         there = outside.loc[covered.astype(bool)]
-        rows.append({"destination": dest.title, "disclosed": "yes",
-                     "countries": ", ".join(sorted(there["country"].unique())), "recipients": len(there)})
+        rows.append(
+            {
+                "destination": dest.title,
+                "disclosed": "yes",
+                "countries": ", ".join(sorted(there["country"].unique())),
+                "recipients": len(there),
+            }
+        )
     for country, group in outside[outside["disclosed_under"] == "not disclosed"].groupby("country", sort=True):
-        rows.append({"destination": _country_name(country), "disclosed": "no", "countries": country,
-                     "recipients": len(group)})
+        rows.append(
+            {"destination": _country_name(country), "disclosed": "no", "countries": country, "recipients": len(group)}
+        )
     return pd.DataFrame(rows, columns=columns)

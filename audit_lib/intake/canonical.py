@@ -8,6 +8,7 @@ For each table ``t`` these relations result:
   aggregate timestamp and data-quality state with its row count, made in one scan, so that the
   checks and DQ findings on it never scan the table again.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -16,8 +17,12 @@ from ..contract import Column, Table
 from ..errors import InputError
 
 # what a readable value looks like, per canonical type (named in DQ-INVALID-VALUE, with the value's shape)
-EXPECTED = {"timestamp": "YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]", "date": "YYYY-MM-DD", "bool": "true/false, 1/0, yes/no",
-            "country": "an ISO country code or name"}
+EXPECTED = {
+    "timestamp": "YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]",
+    "date": "YYYY-MM-DD",
+    "bool": "true/false, 1/0, yes/no",
+    "country": "an ISO country code or name",
+}
 TIME_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE")
 
 
@@ -27,8 +32,9 @@ def _raw(col: str) -> str:
 
 def _span_ts(col: str) -> str:
     """A naive native timestamp, NULL outside 1900-2200 (compared before any zone arithmetic)."""
-    return (f"CASE WHEN {_raw(col)} >= TIMESTAMP '1900-01-01' AND {_raw(col)} < TIMESTAMP '2201-01-01' "
-            f"THEN {_raw(col)} END")
+    return (
+        f"CASE WHEN {_raw(col)} >= TIMESTAMP '1900-01-01' AND {_raw(col)} < TIMESTAMP '2201-01-01' THEN {_raw(col)} END"
+    )
 
 
 def _text(col: str, raw_type: str) -> str:
@@ -38,17 +44,20 @@ def _text(col: str, raw_type: str) -> str:
 def parse_expr(col: Column, raw_type: str | None) -> str:
     """SQL that turns the raw column into its canonical type (NULL when it cannot)."""
     if raw_type is None:
-        return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE",
-                "timestamp": "NULL::TIMESTAMPTZ"}.get(col.type, "NULL::VARCHAR")
+        return {"bool": "false", "list": "NULL::VARCHAR[]", "date": "NULL::DATE", "timestamp": "NULL::TIMESTAMPTZ"}.get(
+            col.type, "NULL::VARCHAR"
+        )
     text = _text(col.name, raw_type)
     # native Parquet dates are bounded like text ones (1900-2200): infinity would overflow in a check
     if col.type == "timestamp":
         if raw_type == "TIMESTAMP WITH TIME ZONE":
             return f"ts_in_span({_raw(col.name)})"
         if raw_type in TIME_TYPES:
-            return f"ts_in_span(local_to_utc(CAST(date_in_span(CAST({_raw(col.name)} AS DATE)) AS TIMESTAMP)))" \
-                if raw_type == "DATE" else \
-                f"ts_in_span(local_to_utc(CAST({_span_ts(col.name)} AS TIMESTAMP)))"
+            return (
+                f"ts_in_span(local_to_utc(CAST(date_in_span(CAST({_raw(col.name)} AS DATE)) AS TIMESTAMP)))"
+                if raw_type == "DATE"
+                else f"ts_in_span(local_to_utc(CAST({_span_ts(col.name)} AS TIMESTAMP)))"
+            )
         return f"ts_in_span({_body(col.name)})"  # the body is read one select below (build_typed)
     if col.type == "date":
         if raw_type == "DATE":
@@ -63,8 +72,10 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
     if col.type == "enum":
         values = ", ".join(f"'{v}'" for v in col.values)
         # exact canonical values take the fast path; only the others are trimmed and lower-cased
-        return (f"CASE WHEN {text} IN ({values}) THEN {text} "
-                f"WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END")
+        return (
+            f"CASE WHEN {text} IN ({values}) THEN {text} "
+            f"WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END"
+        )
     if col.type == "country":
         return f"(SELECT a.code FROM ref_country_alias a WHERE a.alias = lower(trim({text})))"
     if col.type == "list":
@@ -92,8 +103,8 @@ def body_expr(col: Column, raw_type: str | None) -> str | None:
 
 def _blank(col: str, raw_type: str) -> str:
     if raw_type != "VARCHAR":  # a native Parquet/JSON value is blank only when absent
-        return f"(\"{col}__raw\" IS NULL)"
-    return f"(\"{col}__raw\" IS NULL OR trim(\"{col}__raw\") = '')"
+        return f'("{col}__raw" IS NULL)'
+    return f'("{col}__raw" IS NULL OR trim("{col}__raw") = \'\')'
 
 
 def _flags(items: list[str]) -> str:
@@ -108,8 +119,14 @@ def _shape(expr: str) -> str:
     return f"left(regexp_replace(regexp_replace(CAST({expr} AS VARCHAR), '\\pL', 'a', 'g'), '\\d', 'd', 'g'), 40)"
 
 
-def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: str, in_place: bool,
-                expected: dict[str, str] | None = None) -> None:
+def build_typed(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    raw: str,
+    path: str,
+    in_place: bool,
+    expected: dict[str, str] | None = None,
+) -> None:
     """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased).
 
     Materialised tables are typed in one scan of the raw relation; their data row number is the
@@ -134,17 +151,22 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, raw: str, path: st
         if col.required:
             missing.append(f"CASE WHEN {_blank(col.name, rtype)} THEN '{col.name}' END")
         if col.type not in ("text", "id", "list"):
-            bad = f"NOT {_blank(col.name, rtype)} AND \"{col.name}\" IS NULL"
+            bad = f'NOT {_blank(col.name, rtype)} AND "{col.name}" IS NULL'
             invalid.append(f"CASE WHEN {bad} THEN '{col.name}' END")
             if col.type in EXPECTED or col.type == "enum":
                 want = (expected or {}).get(col.name) or EXPECTED.get(col.type) or "one of " + "/".join(col.values)
                 want = want.replace("'", "''")
-                detail.append(f"CASE WHEN {bad} THEN '{col.name} (expected {want}; got a value shaped ' || "
-                              f"{_shape(_raw(col.name + '__raw'))} || ')' END")
+                detail.append(
+                    f"CASE WHEN {bad} THEN '{col.name} (expected {want}; got a value shaped ' || "
+                    f"{_shape(_raw(col.name + '__raw'))} || ')' END"
+                )
         if col.future:
             # after as_of = on or after 24:00 of as_of in the policy's zone (no per-row zone conversion)
-            cond = (f"\"{col.name}\" >= getvariable('as_of_end')" if col.type == "timestamp"
-                    else f"\"{col.name}\" > getvariable('as_of')")
+            cond = (
+                f"\"{col.name}\" >= getvariable('as_of_end')"
+                if col.type == "timestamp"
+                else f"\"{col.name}\" > getvariable('as_of')"
+            )
             future.append(f"CASE WHEN {cond} THEN '{col.name}' END")
     present = [c for c in table.one_of_required if c in raw_types]
     if present:
@@ -196,7 +218,7 @@ def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     has_file = "_file" in [r[0] for r in con.execute(f"DESCRIBE {table.name}_all").fetchall()]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table.name}_days AS "
-        f"SELECT local_date(\"{table.aggregate}\") AS day, _missing, _invalid, _future, "
+        f'SELECT local_date("{table.aggregate}") AS day, _missing, _invalid, _future, '
         f"{'_file' if has_file else 'NULL::VARCHAR AS _file'}, count(*) AS rows "
         f"FROM {table.name}_all GROUP BY ALL"
     )

@@ -11,6 +11,7 @@ A line in no known format, or one that cannot be decoded (invalid UTF-8) or is a
 data-quality finding per file. A file of which no line can be read stops the run (exit 2) naming the file,
 its first bad line and the formats tried: a folder of unread lines must never read as "retention 0".
 """
+
 from __future__ import annotations
 
 import gzip
@@ -34,10 +35,14 @@ def _lit(text: str) -> str:
 
 def _lines(paths: list[Path], store: str | None = None) -> str:
     files = ", ".join(_lit(str(p)) for p in paths)
-    rejects = f", store_rejects=true, rejects_table={_lit(store)}, rejects_scan={_lit(store + '_scan')}" if store else ""
-    return (f"read_csv([{files}], columns={{'line': 'VARCHAR'}}, delim={_lit(NO_DELIMITER)}, quote='', escape='', "
-            f"header=false, compression='auto', filename=true, auto_detect=false, max_line_size={MAX_LINE}, "
-            f"ignore_errors=true, null_padding=false{rejects})")
+    rejects = (
+        f", store_rejects=true, rejects_table={_lit(store)}, rejects_scan={_lit(store + '_scan')}" if store else ""
+    )
+    return (
+        f"read_csv([{files}], columns={{'line': 'VARCHAR'}}, delim={_lit(NO_DELIMITER)}, quote='', escape='', "
+        f"header=false, compression='auto', filename=true, auto_detect=false, max_line_size={MAX_LINE}, "
+        f"ignore_errors=true, null_padding=false{rejects})"
+    )
 
 
 def scan_sql(paths: list[Path], fmt: LogFormat = AUTO) -> str:
@@ -54,8 +59,14 @@ def scan_sql(paths: list[Path], fmt: LogFormat = AUTO) -> str:
     )
 
 
-def read_clf(con: duckdb.DuckDBPyConnection, source: TableSource, name: str, workdir: Path,
-             fmt: LogFormat | None = None, tried: str | None = None) -> None:
+def read_clf(
+    con: duckdb.DuckDBPyConnection,
+    source: TableSource,
+    name: str,
+    workdir: Path,
+    fmt: LogFormat | None = None,
+    tried: str | None = None,
+) -> None:
     """Create the view ``name`` over the table's log files; record each file's rows and unread lines."""
     fmt = fmt or AUTO
     tried = tried or (AUTO_TRIED if fmt is AUTO else f"the profile's log_format '{fmt.name}'")
@@ -66,8 +77,10 @@ def read_clf(con: duckdb.DuckDBPyConnection, source: TableSource, name: str, wor
     if files:
         _count(con, files, fmt, name, tried)
         paths = [f.path for f in files]
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT row_number() OVER () AS _row, * EXCLUDE (_file) "
-                    f"FROM ({scan_sql(paths, fmt)})")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT row_number() OVER () AS _row, * EXCLUDE (_file) "
+            f"FROM ({scan_sql(paths, fmt)})"
+        )
     else:  # only empty files: no connections in the period, not unusable input
         cols = ", ".join(f"NULL::VARCHAR AS {c}" for c in [*FIELDS, "method", "path"])
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, {cols} LIMIT 0")
@@ -78,12 +91,19 @@ def _count(con, files, fmt: LogFormat, name: str, tried: str) -> None:
     paths = [f.path for f in files]
     store = f"{name}_rejects"
     try:
-        counts = {r[0]: (r[1], r[2]) for r in con.execute(
-            f"SELECT filename, count(*) FILTER (regexp_matches(line, {_lit(fmt.regex)})), count(*) "
-            f"FROM {_lines(paths, store)} WHERE line IS NOT NULL AND trim(line) <> '' GROUP BY filename").fetchall()}
-        rejected = dict(con.execute(
-            f"SELECT s.file_path, count(*) FROM {store} e JOIN {store}_scan s USING (scan_id, file_id) "
-            f"GROUP BY s.file_path").fetchall())
+        counts = {
+            r[0]: (r[1], r[2])
+            for r in con.execute(
+                f"SELECT filename, count(*) FILTER (regexp_matches(line, {_lit(fmt.regex)})), count(*) "
+                f"FROM {_lines(paths, store)} WHERE line IS NOT NULL AND trim(line) <> '' GROUP BY filename"
+            ).fetchall()
+        }
+        rejected = dict(
+            con.execute(
+                f"SELECT s.file_path, count(*) FROM {store} e JOIN {store}_scan s USING (scan_id, file_id) "
+                f"GROUP BY s.file_path"
+            ).fetchall()
+        )
     except duckdb.Error as err:
         msg = next((ln for ln in str(err).splitlines() if ln.strip()), str(err))
         raise InputError(f"{paths[0].parent}: unreadable web-server log ({msg[:200]})") from None
@@ -92,9 +112,11 @@ def _count(con, files, fmt: LogFormat, name: str, tried: str) -> None:
         f.rows = parsed
         f.unparsed = total - parsed + rejected.get(str(f.path), 0)
         if parsed == 0 and f.unparsed > 0:
-            raise InputError(f"{f.path}: no line is in a known web-server log format (first bad line "
-                             f"{first_bad_line(f.path)}; tried {tried}); state the server's format as "
-                             f"log_format in a profile (docs/profiles.md)")
+            raise InputError(
+                f"{f.path}: no line is in a known web-server log format (first bad line "
+                f"{first_bad_line(f.path)}; tried {tried}); state the server's format as "
+                f"log_format in a profile (docs/profiles.md)"
+            )
 
 
 def first_bad_line(path: Path) -> int:

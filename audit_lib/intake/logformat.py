@@ -6,6 +6,7 @@ bytes, referer, user_agent, host``) that DuckDB applies to every line (no Python
 stated format, ``AUTO`` reads the common ones: Common, Combined, Apache ``vhost_combined`` (``%v:%p``
 first), nginx formats with ``$host`` first, and trailing extra fields of load balancers.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,18 +38,39 @@ AUTO = LogFormat(
     rf'^\s*(?:(\S+)\s+)?(\S+) (\S+) (\S+) \[([^\]]*)\] "{QUOTED}" (\S+) (\S+)(?: "{QUOTED}" "{QUOTED}")?',
     ("host", "ip", "ident", "user", "time", "request", "status", "bytes", "referer", "user_agent"),
 )
-AUTO_TRIED = ("Common, Combined, Apache vhost_combined (%v:%p first), nginx $host first, "
-              "each with trailing extra fields")
+AUTO_TRIED = "Common, Combined, Apache vhost_combined (%v:%p first), nginx $host first, each with trailing extra fields"
 
 APACHE = {
-    "h": "ip", "a": "ip", "l": "ident", "u": "user", "t": "time", "r": "request", ">s": "status", "s": "status",
-    "b": "bytes", "B": "bytes", "v": "host", "V": "host", "{referer}i": "referer", "{user-agent}i": "user_agent",
+    "h": "ip",
+    "a": "ip",
+    "l": "ident",
+    "u": "user",
+    "t": "time",
+    "r": "request",
+    ">s": "status",
+    "s": "status",
+    "b": "bytes",
+    "B": "bytes",
+    "v": "host",
+    "V": "host",
+    "{referer}i": "referer",
+    "{user-agent}i": "user_agent",
     "{c}a": "ip",
 }
 NGINX = {
-    "remote_addr": "ip", "remote_user": "user", "time_local": "time", "time_iso8601": "time", "request": "request",
-    "status": "status", "body_bytes_sent": "bytes", "bytes_sent": "bytes", "http_referer": "referer",
-    "http_user_agent": "user_agent", "host": "host", "server_name": "host", "http_host": "host",
+    "remote_addr": "ip",
+    "remote_user": "user",
+    "time_local": "time",
+    "time_iso8601": "time",
+    "request": "request",
+    "status": "status",
+    "body_bytes_sent": "bytes",
+    "bytes_sent": "bytes",
+    "http_referer": "referer",
+    "http_user_agent": "user_agent",
+    "host": "host",
+    "server_name": "host",
+    "http_host": "host",
 }
 APACHE_DIRECTIVE = re.compile(r"%[<>]?(?:\{[^}]*\})?[a-zA-Z%]")
 NGINX_VARIABLE = re.compile(r"\$(?:\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))")
@@ -75,7 +97,7 @@ def compile_format(text: str, where: str = "log_format") -> LogFormat:
     pattern = re.compile(APACHE_DIRECTIVE.pattern if server == "apache" else NGINX_VARIABLE.pattern)
     regex, groups, pos = ["^\\s*"], [], 0
     for m in pattern.finditer(fmt):
-        literal = fmt[pos:m.start()]
+        literal = fmt[pos : m.start()]
         regex.append(re.escape(literal).replace("\\ ", " "))
         if server == "apache":
             key = m.group(0)[1:].removeprefix("<")
@@ -97,7 +119,7 @@ def compile_format(text: str, where: str = "log_format") -> LogFormat:
         pos = m.end()
     regex.append(re.escape(fmt[pos:]).replace("\\ ", " "))
     if "ip" not in groups or "time" not in groups:
-        raise InputError(f"{where}: '{text.strip()[:120]}' has no client address (%h / $remote_addr) "
-                         "or no time (%t / $time_local)")
+        raise InputError(
+            f"{where}: '{text.strip()[:120]}' has no client address (%h / $remote_addr) or no time (%t / $time_local)"
+        )
     return LogFormat(fmt, "".join(regex), tuple(groups))
-

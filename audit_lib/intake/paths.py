@@ -3,6 +3,7 @@
 An extract arrives from another department or a vendor: a symlink, ``../`` or an absolute path in
 ``extract.yaml`` must not make the tool read (and quote, or turn into record ids) a file elsewhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,13 @@ def relative_entry(root: Path, entry: str, where: str) -> Path:
     """A path written in extract.yaml: relative, without ``..``, and inside ``root`` once resolved."""
     text = str(entry)
     parts = PurePosixPath(text.replace("\\", "/")).parts
-    if not text or PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or ".." in parts \
-            or PureWindowsPath(text).drive:
+    if (
+        not text
+        or PurePosixPath(text).is_absolute()
+        or PureWindowsPath(text).is_absolute()
+        or ".." in parts
+        or PureWindowsPath(text).drive
+    ):
         raise InputError(f"{where}: '{text}' must be a path relative to the extract folder, without '..'")
     return root / text
 
@@ -42,6 +48,8 @@ def relative_entry(root: Path, entry: str, where: str) -> Path:
 def profile_name(name: str, what: str = "--profile") -> str:
     """A profile is chosen by name (letters, digits, ``_.-``), never by a path."""
     if not PROFILE_NAME.fullmatch(name) or ".." in name:
-        raise InputError(f"{what}: profile '{name[:60]}' is not a profile name (letters, digits, _ . -; "
-                         "put your profile in a --profile-dir folder and give its name)")
+        raise InputError(
+            f"{what}: profile '{name[:60]}' is not a profile name (letters, digits, _ . -; "
+            "put your profile in a --profile-dir folder and give its name)"
+        )
     return name

@@ -5,6 +5,7 @@ list of accepted names (the first one present in a row wins: ``[Email Address, E
 template (``"{Id}-email-opt-out"``), a lookup in another table, or a conditional value (written only
 when a condition on the row holds). Loading a profile checks every name against the data contract.
 """
+
 from __future__ import annotations
 
 import zoneinfo
@@ -103,10 +104,16 @@ class Mapping(BaseModel):
         if self.table not in contract:
             raise ValueError(f"table '{self.table}' is not a canonical table ({', '.join(contract)})")
         known = contract[self.table].columns
-        for key, names in [("columns", self.columns), ("constants", self.constants), ("value_maps", self.value_maps),
-                           ("timestamp_formats", self.timestamp_formats), ("booleans", self.booleans),
-                           ("split", self.split), ("optional_columns", self.optional_columns),
-                           ("defaults", self.defaults)]:
+        for key, names in [
+            ("columns", self.columns),
+            ("constants", self.constants),
+            ("value_maps", self.value_maps),
+            ("timestamp_formats", self.timestamp_formats),
+            ("booleans", self.booleans),
+            ("split", self.split),
+            ("optional_columns", self.optional_columns),
+            ("defaults", self.defaults),
+        ]:
             for name in names:
                 if name not in known:
                     raise ValueError(f"{key}: '{name}' is not a column of {self.table} ({', '.join(known)})")

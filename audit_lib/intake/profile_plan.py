@@ -2,6 +2,7 @@
 whose file pattern the file matches unambiguously (applied, and said so). Profile choices travel as
 arguments and are recorded in the manifest, never through the environment.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -118,8 +119,13 @@ def _files(root: Path) -> list[Path]:
     return found
 
 
-def plan_profiles(root: Path, choices: Choices, canonical: set[Path] = frozenset(), progress=lambda msg: None,
-                  skipped: list[tuple[Path, str]] | None = None) -> list[ProfiledFiles]:
+def plan_profiles(
+    root: Path,
+    choices: Choices,
+    canonical: set[Path] = frozenset(),
+    progress=lambda msg: None,
+    skipped: list[tuple[Path, str]] | None = None,
+) -> list[ProfiledFiles]:
     """The profiles of the run and their files: ``--profile`` globs, extract.yaml ``files``, then files
     matching exactly one shipped profile (applied and said so); several matches stop the run (exit 2)."""
     spec = _read_extract_yaml(root)
@@ -146,8 +152,9 @@ def plan_profiles(root: Path, choices: Choices, canonical: set[Path] = frozenset
         if size == 0 and profile.format != "clf":
             raise InputError(f"{path}: file is empty (expected a {profile.name} export)")
         plan = plans.setdefault(profile.name, ProfiledFiles(profile, [], auto=auto))
-        plan.files.append(SourceFile(path=path, table=profile.table, format=profile.format, size=size,
-                                     profile=profile.name))
+        plan.files.append(
+            SourceFile(path=path, table=profile.table, format=profile.format, size=size, profile=profile.name)
+        )
 
     all_files = _files(root)
     for table, name in parse_choices(choices.profiles):
@@ -180,8 +187,10 @@ def _auto_apply(root: Path, files: list[Path], taken: set[Path], claim, progress
             continue
         hits = [p for p in shipped if _matches(rel, p.match)]
         if len(hits) == 1:
-            progress(f"{rel}: read through profile {hits[0].name} (its file name matches {', '.join(hits[0].match)}; "
-                     f"--profile {hits[0].table}=NAME chooses another)")
+            progress(
+                f"{rel}: read through profile {hits[0].name} (its file name matches {', '.join(hits[0].match)}; "
+                f"--profile {hits[0].table}=NAME chooses another)"
+            )
             claim(hits[0], path, auto=True)
         elif hits:
             options = " or ".join(f"--profile {p.table}={p.name}" for p in hits)
@@ -225,8 +234,10 @@ def merge_sources(sources: dict[str, TableSource], plans: list[ProfiledFiles], r
                 merged.setdefault(mapping.table, TableSource(table=mapping.table, format=plan.profile.format))
             elif not any(n.startswith(f"{mapping.table}: not filled") for n in plan.notices):
                 have = _header(plan.files[0], plan.profile) or set()
-                plan.notices.append(f"{mapping.table}: not filled by {plan.profile.name} (the export has no "
-                                    f"{missing_column(mapping, have)})")
+                plan.notices.append(
+                    f"{mapping.table}: not filled by {plan.profile.name} (the export has no "
+                    f"{missing_column(mapping, have)})"
+                )
     return {t: merged[t] for t in load_contract() if t in merged}
 
 
@@ -255,11 +266,23 @@ def skipped_lines(skipped: list[tuple[Path, str]], root: Path) -> list[str]:
 
 def profile_notes(plans: list[ProfiledFiles]) -> list[dict]:
     """What the manifest records per profile: applied by name or chosen, date order and why, notices."""
-    return [{"profile": p.profile.name, "table": p.profile.table, "auto": p.auto, "date_order": p.date_order,
-             "date_order_note": p.date_order_note, "notices": p.notices} for p in plans]
+    return [
+        {
+            "profile": p.profile.name,
+            "table": p.profile.table,
+            "auto": p.auto,
+            "date_order": p.date_order,
+            "date_order_note": p.date_order_note,
+            "notices": p.notices,
+        }
+        for p in plans
+    ]
 
 
 def note_lines(notes: list[dict]) -> list[str]:
-    return [f"profile {n['profile']}: {line}" for n in notes
-            for line in n["notices"] + ([f"dates {n['date_order']} ({n['date_order_note']})"]
-                                        if n["date_order_note"] else [])]
+    return [
+        f"profile {n['profile']}: {line}"
+        for n in notes
+        for line in n["notices"]
+        + ([f"dates {n['date_order']} ({n['date_order_note']})"] if n["date_order_note"] else [])
+    ]

@@ -3,6 +3,7 @@
 The export is read into a relation of text columns, then one SELECT (profile_sql) maps it onto the
 canonical text columns; the normal typing path (``build_typed``) types it and reports data quality.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,11 @@ class ProfileReader:
     def read(self, con: duckdb.DuckDBPyConnection, table: str, source: TableSource, workdir: Path) -> str:
         """Create the raw relation of ``table`` (text columns + ``_row``) and return its name."""
         canonical = [f for f in source.files if f.profile == "canonical"]
-        default_clf = [f for f in source.files if f.profile == CLF_DEFAULT and f.format == "clf"
-                       and not any(f in p.files for p in self.plans)]
+        default_clf = [
+            f
+            for f in source.files
+            if f.profile == CLF_DEFAULT and f.format == "clf" and not any(f in p.files for p in self.plans)
+        ]
         parts: list[str] = []
         if canonical:
             raw = read_table(con, TableSource(table, source.format, canonical), workdir)
@@ -59,8 +63,10 @@ class ProfileReader:
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {parts[0]}")
         else:
             union = " UNION ALL BY NAME ".join(f"({p})" for p in parts) if parts else _empty(load_contract()[table])
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
-                        f"SELECT row_number() OVER () AS _row, * EXCLUDE (_row) FROM ({union})")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                f"SELECT row_number() OVER () AS _row, * EXCLUDE (_row) FROM ({union})"
+            )
         self.loaded.add(table)
         return name
 
@@ -71,8 +77,11 @@ class ProfileReader:
             for col, formats in mapping.timestamp_formats.items():
                 shown = " or ".join(ordered(formats, plan.date_order))
                 seen.setdefault(col, {}).setdefault(shown, []).append(plan.profile.name)
-        return {col: "; ".join(f"{fmts} ({', '.join(dict.fromkeys(names))})" for fmts, names in by.items())
-                + " or YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]" for col, by in seen.items()}
+        return {
+            col: "; ".join(f"{fmts} ({', '.join(dict.fromkeys(names))})" for fmts, names in by.items())
+            + " or YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]"
+            for col, by in seen.items()
+        }
 
     def _read_raw(self, con, plan: ProfiledFiles, workdir: Path) -> None:
         if plan.raw is not None:
@@ -99,8 +108,9 @@ class ProfileReader:
         for f in plan.files:
             lacking = missing_column(prof, plan.columns.get(f.path, set()))
             if lacking:
-                raise InputError(f"{f.path.name}: missing column {lacking} (profile {prof.name}); "
-                                 f"{_what_would_read(prof.name)}")
+                raise InputError(
+                    f"{f.path.name}: missing column {lacking} (profile {prof.name}); {_what_would_read(prof.name)}"
+                )
         have = set().union(*plan.columns.values()) if plan.columns else set()
         for col, why in prof.optional_columns.items():
             if not _spec_present(prof, col, have):
@@ -133,16 +143,20 @@ class ProfileReader:
                 e = f"trim({_ident(name)})"
                 d = " OR ".join(f"try_strptime({e}, {_lit(f)}) IS NOT NULL" for f in ordered(formats, "DMY"))
                 m = " OR ".join(f"try_strptime({e}, {_lit(f)}) IS NOT NULL" for f in ordered(formats, "MDY"))
-                a, b = con.execute(f"SELECT count(*) FILTER (({d}) AND NOT ({m})), "
-                                   f"count(*) FILTER (({m}) AND NOT ({d})) FROM {plan.raw} AS r").fetchone()
+                a, b = con.execute(
+                    f"SELECT count(*) FILTER (({d}) AND NOT ({m})), "
+                    f"count(*) FILTER (({m}) AND NOT ({d})) FROM {plan.raw} AS r"
+                ).fetchone()
                 dmy, mdy = dmy + a, mdy + b
         if dmy and not mdy:
             plan.date_order, plan.date_order_note = "DMY", f"detected: {dmy} date(s) readable day-first only"
         elif mdy and not dmy:
             plan.date_order, plan.date_order_note = "MDY", f"detected: {mdy} date(s) readable month-first only"
         elif dmy and mdy:
-            raise InputError(f"profile {prof.name}: dates are day-first in {dmy} row(s) and month-first in {mdy}; "
-                             f"set --date-order DMY or MDY")
+            raise InputError(
+                f"profile {prof.name}: dates are day-first in {dmy} row(s) and month-first in {mdy}; "
+                f"set --date-order DMY or MDY"
+            )
         else:
             plan.date_order_note = "undecided (no day above 12): formats as the profile writes them"
 
@@ -156,7 +170,9 @@ class ProfileReader:
                 try:
                     path = transcode(f.path, workdir, encoding)
                 except (UnicodeDecodeError, LookupError) as err:
-                    raise InputError(f"profile {prof.name}: {f.path.name}: not readable as {encoding} ({err})") from None
+                    raise InputError(
+                        f"profile {prof.name}: {f.path.name}: not readable as {encoding} ({err})"
+                    ) from None
             f.encoding, f.delimiter = encoding, delimiter
             part = _read_one_csv(con, f, path, delimiter, workdir, dedupe=True)
             plan.columns[f.path] = {r[0] for r in con.execute(f"DESCRIBE {part}").fetchall()}
@@ -193,10 +209,12 @@ def _spec_present(prof, col: str, have: set[str]) -> bool:
 
 def _what_would_read(name: str) -> str:
     """Which shipped profile or option would read a file a profile cannot."""
-    other = {"salesforce_lead_api": "a report export (labels such as 'Lead ID') reads with "
-                                    "--profile persons=salesforce_lead_report",
-             "salesforce_contact_api": "a report export (labels such as 'Contact ID') reads with "
-                                       "--profile persons=salesforce_contact_report"}.get(name)
+    other = {
+        "salesforce_lead_api": "a report export (labels such as 'Lead ID') reads with "
+        "--profile persons=salesforce_lead_report",
+        "salesforce_contact_api": "a report export (labels such as 'Contact ID') reads with "
+        "--profile persons=salesforce_contact_report",
+    }.get(name)
     own = "add the export's header to the column's accepted names in your own profile (docs/profiles.md)"
     return f"{other}; else {own}" if other else own
 
@@ -209,6 +227,7 @@ def _empty(table: Table) -> str:
 def _as_text(con, rel: str) -> str:
     """A SELECT of ``rel`` with every column as text (a canonical Parquet file stacked with a profile)."""
     cols = con.execute(f"DESCRIBE {rel}").fetchall()
-    exprs = [ident(c) if c == "_row" or t == "VARCHAR" else f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}"
-             for c, t, *_ in cols]
+    exprs = [
+        ident(c) if c == "_row" or t == "VARCHAR" else f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c, t, *_ in cols
+    ]
     return f"(SELECT {', '.join(exprs)} FROM {rel})"

@@ -4,6 +4,7 @@ Export column names are identifiers quoted through ``_ident``; the profile's own
 value maps, formats) are SQL literals through ``_lit``. Nothing read from the export's rows reaches
 the SQL text: rows are only ever selected from.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,11 @@ def names_in(spec: str) -> list[str]:
 def present(spec: Source, have: set[str]) -> bool:
     """Whether the export has what one entry reads."""
     if isinstance(spec, Conditional):
-        return present(spec.value, have) and all(src(n) in have for n in spec.if_later) and (
-            not spec.if_any or any(src(n) in have for n in spec.if_any))
+        return (
+            present(spec.value, have)
+            and all(src(n) in have for n in spec.if_later)
+            and (not spec.if_any or any(src(n) in have for n in spec.if_any))
+        )
     if isinstance(spec, Lookup):
         return any(present(v, have) for v in _as_list(spec.value))
     if isinstance(spec, list):
@@ -88,8 +92,10 @@ def _value(spec: Source, have: set[str]) -> str:
     if isinstance(spec, Lookup):
         table, _, by = spec.lookup.partition(".")
         key = load_contract()[table].key
-        return (f"(SELECT CAST(l.\"{key}\" AS VARCHAR) FROM {table}_all l WHERE lower(trim(CAST(l.\"{by}\" AS VARCHAR))) "
-                f"= lower(trim({_value(_as_list(spec.value), have)})) ORDER BY l._row LIMIT 1)")
+        return (
+            f'(SELECT CAST(l."{key}" AS VARCHAR) FROM {table}_all l WHERE lower(trim(CAST(l."{by}" AS VARCHAR))) '
+            f"= lower(trim({_value(_as_list(spec.value), have)})) ORDER BY l._row LIMIT 1)"
+        )
     if isinstance(spec, Conditional):
         conds = []
         if spec.if_later:
@@ -106,7 +112,7 @@ def _value(spec: Source, have: set[str]) -> str:
         parts, blanks, pos = [], [], 0
         for m in TEMPLATE.finditer(spec):
             if m.start() > pos:
-                parts.append(_lit(spec[pos:m.start()]))
+                parts.append(_lit(spec[pos : m.start()]))
             col = _value(m.group(1), have)
             parts.append(f"CAST({col} AS VARCHAR)")
             blanks.append(f"blank({col})")
@@ -132,8 +138,9 @@ def ordered(formats: list[str], order: str | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def column_expr(col: str, spec: Source, mapping: Mapping, nulls: list[str], have: set[str],
-                order: str | None = None) -> str:
+def column_expr(
+    col: str, spec: Source, mapping: Mapping, nulls: list[str], have: set[str], order: str | None = None
+) -> str:
     """The canonical text of one column: value, null markers, booleans, timestamps, value map, split."""
     e = _value(spec, have)
     if col in mapping.defaults and not present(spec, have):
@@ -174,13 +181,14 @@ def _where(mapping: Mapping, have: set[str]) -> str:
 
 def mapped_select(raw: str, mapping: Mapping, have: set[str], nulls: list[str], order: str | None = None) -> str:
     """The SELECT turning a profile's raw relation into the mapping's canonical text columns."""
-    cols = [f"{column_expr(c, s, mapping, nulls, have, order)} AS \"{c}\"" for c, s in mapping.columns.items()]
-    cols += [f"{_lit(v)} AS \"{c}\"" for c, v in mapping.constants.items()]
+    cols = [f'{column_expr(c, s, mapping, nulls, have, order)} AS "{c}"' for c, s in mapping.columns.items()]
+    cols += [f'{_lit(v)} AS "{c}"' for c, v in mapping.constants.items()]
     return f"SELECT r._row, {', '.join(cols)} FROM {raw} AS r{_where(mapping, have)}"
 
 
 def check_lookups(profile_name: str, mapping: Mapping, loaded: set[str]) -> None:
     for spec in mapping.columns.values():
         if isinstance(spec, Lookup) and spec.lookup.split(".")[0] not in loaded:
-            raise InputError(f"profile {profile_name}: looks up {spec.lookup}, but "
-                             f"{spec.lookup.split('.')[0]} is not provided")
+            raise InputError(
+                f"profile {profile_name}: looks up {spec.lookup}, but {spec.lookup.split('.')[0]} is not provided"
+            )

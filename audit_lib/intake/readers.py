@@ -5,6 +5,7 @@ column: NULL for CSV and Parquet (the typed table's rowid numbers their rows, in
 1-based data row for XLSX and JSON Lines (which source profiles also read). Input files are only
 ever opened for reading; a cp1252 CSV is transcoded to a temporary UTF-8 copy, never in place.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -76,8 +77,9 @@ def header_names(path: Path, encoding: str, delimiter: str, dedupe: bool = False
     """
     csv.field_size_limit(MAX_LINE)
     try:
-        with open(path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace",
-                  newline="") as f:
+        with open(
+            path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace", newline=""
+        ) as f:
             names = next(csv.reader(f, delimiter=delimiter), [])
     except csv.Error as err:
         raise InputError(f"{path}: unreadable header row ({redact(str(err))})") from None
@@ -87,8 +89,9 @@ def header_names(path: Path, encoding: str, delimiter: str, dedupe: bool = False
 def check_names(path: Path, clean: list[str], dedupe: bool = False) -> list[str]:
     """Column names (lower-cased): bounded in number, unique (in linear time), none of the tool's own."""
     if len(clean) > MAX_COLUMNS:
-        raise InputError(f"{path}: {len(clean)} columns (at most {MAX_COLUMNS} are read; expected the "
-                         "columns of one table)")
+        raise InputError(
+            f"{path}: {len(clean)} columns (at most {MAX_COLUMNS} are read; expected the columns of one table)"
+        )
     seen: set[str] = set()
     for i, name in enumerate(clean):
         if not name:
@@ -96,13 +99,15 @@ def check_names(path: Path, clean: list[str], dedupe: bool = False) -> list[str]
         if "\x00" in name:
             raise InputError(f"{path}: column {i + 1} has a NUL character in its name")
         if name in RESERVED:
-            raise InputError(f"{path}: column {i + 1} is named '{name}', a name the tool uses itself; "
-                             "rename or remove that column")
+            raise InputError(
+                f"{path}: column {i + 1} is named '{name}', a name the tool uses itself; rename or remove that column"
+            )
         if name in seen and dedupe:
             name = clean[i] = dedupe_name(name, seen)
         elif name in seen:
-            raise InputError(f"{path}: column '{name[:80]}' appears twice in the header"
-                             " (column names are compared without case)")
+            raise InputError(
+                f"{path}: column '{name[:80]}' appears twice in the header (column names are compared without case)"
+            )
         seen.add(name)
     return clean
 
@@ -117,9 +122,10 @@ def dedupe_name(name: str, taken) -> str:
 def transcode(path: Path, workdir: Path, encoding: str = "cp1252") -> Path:
     """Stream a legacy-encoded file into a UTF-8 copy in ``workdir``."""
     target = workdir / f"{abs(hash(str(path)))}_{path.name}"
-    with open(path, encoding=encoding, errors="strict", newline="") as src, open(
-        target, "w", encoding="utf-8", newline=""
-    ) as dst:
+    with (
+        open(path, encoding=encoding, errors="strict", newline="") as src,
+        open(target, "w", encoding="utf-8", newline="") as dst,
+    ):
         while block := src.read(1 << 20):
             dst.write(block)
     return target
@@ -224,7 +230,9 @@ def _read_one_csv(con, f: SourceFile, path: Path, delimiter: str, workdir: Path,
 
 def _csv_problem(msg: str) -> str:
     line = re.search(r"CSV Error on Line: (\d+)", msg)
-    detail = next((ln.strip() for ln in msg.splitlines()[1:] if ln.strip() and not ln.startswith(("Original", "Possible"))), "")
+    detail = next(
+        (ln.strip() for ln in msg.splitlines()[1:] if ln.strip() and not ln.startswith(("Original", "Possible"))), ""
+    )
     where = f"line {line.group(1)}: " if line else ""
     return (where + redact(detail or first_line(msg)))[:300]
 
@@ -271,9 +279,7 @@ def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
     for f in source.files:
         f.rows = rows.get(f.path.name)
     # a view: large Parquet tables are scanned in place, never copied into memory
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name=true)"
-    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name=true)")
     try:
         cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
     except duckdb.Error as err:
@@ -372,5 +378,3 @@ def _cell_text(value) -> str | None:
         return str(int(value))
     text = str(value)
     return text if text.strip() else None
-
-

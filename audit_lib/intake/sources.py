@@ -1,4 +1,5 @@
 """Find the files of each canonical table in an extract folder and describe how to read them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -106,8 +107,10 @@ def _compressed(entries: list[Path], table: str) -> None:
     for p in entries:
         name = p.name.lower()
         if name.split(".")[0] == table and name.endswith(".gz") and table != "connection_logs":
-            raise InputError(f"{p}: compressed files are not read for {table}; decompress it to {table}.csv "
-                             f"(or convert it to {table}.parquet)")
+            raise InputError(
+                f"{p}: compressed files are not read for {table}; decompress it to {table}.csv "
+                f"(or convert it to {table}.parquet)"
+            )
 
 
 def _near_miss(entries: list[Path], table: str) -> None:
@@ -116,8 +119,9 @@ def _near_miss(entries: list[Path], table: str) -> None:
         name = p.name.lower()
         stem = name.split(".")[0]
         if stem != table and stem in (table[:-1], table + "s") and file_format(p) is not None:
-            raise InputError(f"{p}: not a table name; rename it to {table}{p.suffix.lower()} to audit it "
-                             f"as table {table}")
+            raise InputError(
+                f"{p}: not a table name; rename it to {table}{p.suffix.lower()} to audit it as table {table}"
+            )
 
 
 def _table_source(path: Path, table: str, root: Path) -> TableSource:
@@ -138,7 +142,9 @@ def _table_source(path: Path, table: str, root: Path) -> TableSource:
                 raise InputError(f"{f}: unknown table format '{f.suffix}' (expected {_expected(table)})")
             formats.setdefault(fmt, []).append(f)
         if len(formats) > 1:
-            raise InputError(f"{path}: folder mixes formats ({', '.join(sorted(formats))}); expected files of one format")
+            raise InputError(
+                f"{path}: folder mixes formats ({', '.join(sorted(formats))}); expected files of one format"
+            )
         if not formats:
             raise InputError(f"{path}: folder for table {table} holds no access log (expected {_expected(table)})")
         fmt = next(iter(formats))
@@ -165,6 +171,8 @@ def _table_source(path: Path, table: str, root: Path) -> TableSource:
 
 def _expected(table: str) -> str:
     if table == "connection_logs":
-        return (f"{EXPECTED}, or web-server logs named like {LOG_NAMES}; another name: "
-                "--profile connection_logs=apache_combined with a profile whose match lists it, see docs/profiles.md")
+        return (
+            f"{EXPECTED}, or web-server logs named like {LOG_NAMES}; another name: "
+            "--profile connection_logs=apache_combined with a profile whose match lists it, see docs/profiles.md"
+        )
     return EXPECTED

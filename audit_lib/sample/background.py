@@ -3,6 +3,7 @@
 Each query returns canonical text columns in a stable order (a `range()` scan, filtered and
 projected, keeps its order), so it can be COPY'd straight to a file at any scale.
 """
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """generate(): write a synthetic extract of every canonical table and its answer key."""
+
 from __future__ import annotations
 
 import shutil
@@ -40,10 +41,25 @@ SCALES = {
 
 
 def _plant_everything(plan: Plan, typed_logs: bool) -> None:
-    for step in (plant_prospects, plant_customers, plant_former_customers, plant_consent_sends, plant_objections,
-                 plant_consent_proof, plant_ropa, plant_recipients, plant_deadlines, plant_id_documents,
-                 plant_request_outcomes, plant_breaches, plant_payments, plant_optout, plant_source_notices,
-                 plant_restrictions, plant_table_quality):
+    for step in (
+        plant_prospects,
+        plant_customers,
+        plant_former_customers,
+        plant_consent_sends,
+        plant_objections,
+        plant_consent_proof,
+        plant_ropa,
+        plant_recipients,
+        plant_deadlines,
+        plant_id_documents,
+        plant_request_outcomes,
+        plant_breaches,
+        plant_payments,
+        plant_optout,
+        plant_source_notices,
+        plant_restrictions,
+        plant_table_quality,
+    ):
         step(plan)
     plant_logs(plan, typed=typed_logs)
 
@@ -67,12 +83,14 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42, period: str = "202
     pool = make_pool(cfg.pool + PLANT_IDENTITIES, seed)
     con = duckdb.connect()
     macros.install(con, seed, as_of)
-    con.register("pool_arrow", pa.table({"idx": list(range(cfg.pool)),
-                                         **{c: [p[c] for p in pool[:cfg.pool]] for c in PERSON_COLUMNS}}))
+    con.register(
+        "pool_arrow",
+        pa.table({"idx": list(range(cfg.pool)), **{c: [p[c] for p in pool[: cfg.pool]] for c in PERSON_COLUMNS}}),
+    )
     con.execute("CREATE TABLE pool AS SELECT * FROM pool_arrow")
     background.persons_table(con, cfg.persons, cfg.pool)
 
-    plan = Plan(as_of=as_of, identities=pool[cfg.pool:], scale=scale)
+    plan = Plan(as_of=as_of, identities=pool[cfg.pool :], scale=scale)
     _plant_everything(plan, typed_logs=cfg.parquet_logs)
 
     counts, offsets = {}, {}
@@ -88,8 +106,12 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42, period: str = "202
         path = out / f"{table}.csv"
         offsets[table] = writer.copy_csv(con, sql, path)
         writer.append_rows(path, table, plan.rows[table])
-    small = {"rights_requests": registers.rights_requests(con, cfg.persons, as_of, seed),
-             "breaches": registers.breaches(as_of), "processing_activities": [], "recipients": []}
+    small = {
+        "rights_requests": registers.rights_requests(con, cfg.persons, as_of, seed),
+        "breaches": registers.breaches(as_of),
+        "processing_activities": [],
+        "recipients": [],
+    }
     for table, rows in small.items():
         offsets[table] = len(rows)
         writer.append_rows(out / f"{table}.csv", table, rows + plan.rows[table], header=True)
@@ -108,5 +130,13 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42, period: str = "202
 
     key = writer.write_answer_key(out / "answer_key.csv", plan.key, offsets)
     con.close()
-    return {"out_dir": str(out), "scale": scale, "seed": seed, "period": period, "as_of": as_of.isoformat(),
-            "rows": counts, "findings": len(key), "answer_key": str(out / "answer_key.csv")}
+    return {
+        "out_dir": str(out),
+        "scale": scale,
+        "seed": seed,
+        "period": period,
+        "as_of": as_of.isoformat(),
+        "rows": counts,
+        "findings": len(key),
+        "answer_key": str(out / "answer_key.csv"),
+    }

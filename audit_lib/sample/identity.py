@@ -1,4 +1,5 @@
 """Identity columns of persons, made with Faker: a pool of Belgian, French and Dutch contacts."""
+
 from __future__ import annotations
 
 import random
@@ -9,15 +10,47 @@ from faker import Faker
 
 # share of the pool per locale, and the country each locale stands for
 LOCALES = (("nl_BE", 45, "BE"), ("fr_BE", 25, "BE"), ("fr_FR", 20, "FR"), ("nl_NL", 10, "NL"))
-WALLOON_TOWNS = (("4000", "Liège"), ("5000", "Namur"), ("6000", "Charleroi"), ("7000", "Mons"),
-                 ("1300", "Wavre"), ("1400", "Nivelles"), ("6700", "Arlon"), ("7500", "Tournai"),
-                 ("1348", "Louvain-la-Neuve"), ("4800", "Verviers"))
-JOB_TITLES = ("Electrical engineer", "Facility manager", "Purchasing manager", "Project engineer",
-              "Maintenance manager", "Data centre manager", "Installer", "Panel builder",
-              "Energy manager", "Technical sales engineer", "Site manager", "Design engineer",
-              "Operations director", "Consulting engineer", "Procurement officer")
-PERSON_COLUMNS = ("first_name", "last_name", "email", "phone", "postal_address", "country",
-                  "company", "job_title", "linkedin_url", "company_number")
+WALLOON_TOWNS = (
+    ("4000", "Liège"),
+    ("5000", "Namur"),
+    ("6000", "Charleroi"),
+    ("7000", "Mons"),
+    ("1300", "Wavre"),
+    ("1400", "Nivelles"),
+    ("6700", "Arlon"),
+    ("7500", "Tournai"),
+    ("1348", "Louvain-la-Neuve"),
+    ("4800", "Verviers"),
+)
+JOB_TITLES = (
+    "Electrical engineer",
+    "Facility manager",
+    "Purchasing manager",
+    "Project engineer",
+    "Maintenance manager",
+    "Data centre manager",
+    "Installer",
+    "Panel builder",
+    "Energy manager",
+    "Technical sales engineer",
+    "Site manager",
+    "Design engineer",
+    "Operations director",
+    "Consulting engineer",
+    "Procurement officer",
+)
+PERSON_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postal_address",
+    "country",
+    "company",
+    "job_title",
+    "linkedin_url",
+    "company_number",
+)
 
 
 def _ascii(text: str) -> str:
@@ -67,11 +100,18 @@ def make_pool(size: int, seed: int) -> list[dict]:
             email = f"{local}.{chr(96 + n)}@{domain}" if n < 27 else f"{local}.x{chr(96 + n % 26)}@{domain}"
         seen.add(email)
         phone = (phones if loc in ("nl_BE", "fr_BE") else fake).phone_number()
-        pool.append({
-            "first_name": first, "last_name": last, "email": email, "phone": phone,
-            "postal_address": _address(fake, loc, rng), "country": country, "company": company,
-            "job_title": JOB_TITLES[rng.randrange(len(JOB_TITLES))],
-            "linkedin_url": f"https://www.linkedin.com/in/{_ascii(first)}-{_ascii(last)}-{rng.randrange(16**6):06x}",
-            "company_number": _company_number(rng, country),
-        })
+        pool.append(
+            {
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "phone": phone,
+                "postal_address": _address(fake, loc, rng),
+                "country": country,
+                "company": company,
+                "job_title": JOB_TITLES[rng.randrange(len(JOB_TITLES))],
+                "linkedin_url": f"https://www.linkedin.com/in/{_ascii(first)}-{_ascii(last)}-{rng.randrange(16**6):06x}",
+                "company_number": _company_number(rng, country),
+            }
+        )
     return pool

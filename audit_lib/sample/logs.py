@@ -1,12 +1,31 @@
 """Background connection logs: one file per month, daily and weekly rhythm, made set-wise in DuckDB."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
 
 # share of a day's traffic per local hour, 06:00-23:59 (no traffic in the DST gap or overlap)
-HOURLY = {6: 0.2, 7: 0.6, 8: 1.2, 9: 1.6, 10: 1.7, 11: 1.6, 12: 1.0, 13: 1.3, 14: 1.6, 15: 1.5, 16: 1.3,
-          17: 0.9, 18: 0.6, 19: 0.5, 20: 0.5, 21: 0.4, 22: 0.3, 23: 0.2}
+HOURLY = {
+    6: 0.2,
+    7: 0.6,
+    8: 1.2,
+    9: 1.6,
+    10: 1.7,
+    11: 1.6,
+    12: 1.0,
+    13: 1.3,
+    14: 1.6,
+    15: 1.5,
+    16: 1.3,
+    17: 0.9,
+    18: 0.6,
+    19: 0.5,
+    20: 0.5,
+    21: 0.4,
+    22: 0.3,
+    23: 0.2,
+}
 WEEKEND_KEEP = {6: 0.35, 7: 0.25}  # ISO day of week: Saturday, Sunday
 USER_AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0 Safari/537.36",
@@ -43,7 +62,7 @@ def month_sql(start: date, first: date, last: date, slots: int, n_persons: int, 
     """Rows of the days first..last; g numbers every slot from `start`, so months never overlap."""
     g0 = (first - start).days * slots
     g1 = ((last - start).days + 1) * slots
-    ts = ("timezone('Europe/Brussels', t)" if typed else "ts_text(t, u(g, 701))")
+    ts = "timezone('Europe/Brussels', t)" if typed else "ts_text(t, u(g, 701))"
     return f"""
         WITH r AS (SELECT g, DATE '{start.isoformat()}' + (g // {slots})::INTEGER AS day, g % {slots} AS k
                    FROM range({g0}, {g1}) x(g)),
@@ -76,8 +95,9 @@ def months(start: date, end: date) -> list[tuple[str, date, date]]:
     return out
 
 
-def write_background(con, folder: Path, start: date, end: date, rows: int, n_persons: int,
-                     typed: bool) -> dict[str, int]:
+def write_background(
+    con, folder: Path, start: date, end: date, rows: int, n_persons: int, typed: bool
+) -> dict[str, int]:
     """COPY each month's rows to `folder/YYYY-MM.csv|parquet`; returns rows written per month."""
     days = (end - start).days + 1
     slots = max(1, round(rows / (days * (5 + WEEKEND_KEEP[6] + WEEKEND_KEEP[7]) / 7)))

@@ -3,6 +3,7 @@
 Every attribute of background person `i` is a pure function of (i, seed), so the big tables are
 computed set-wise from `range()` without joins, in a stable order, with bounded memory.
 """
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """The planted records and the findings they must produce: the answer key, kept as we plant."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ THIRD_PARTY = ("distributor", "subsidiary", "partner", "database_rental", "emplo
 @dataclass(frozen=True)
 class RowRef:
     """A finding on a row whose key is unusable: `row:<n>`, n known only once the file is written."""
+
     table: str
     index: int  # position among the planted rows of that table
 
@@ -53,27 +55,50 @@ class Plan:
 
     def person(self, subject_type: str = "prospect", *findings: str, **cols) -> dict:
         ident = self.identities.pop(0)
-        row = {"person_id": self.new_id("P9", 6, 1), "subject_type": subject_type,
-               "source": "website", "archived": "false", "legal_hold": "false", **ident}
+        row = {
+            "person_id": self.new_id("P9", 6, 1),
+            "subject_type": subject_type,
+            "source": "website",
+            "archived": "false",
+            "legal_hold": "false",
+            **ident,
+        }
         row.update(cols)
         if str(row.get("source") or "").strip().lower() in THIRD_PARTY and "art14_notice_at" not in cols:
             row["art14_notice_at"] = row.get("collected_at")  # told on arrival (Art. 14(3)) unless planted
         return self.add("persons", row, *findings)
 
-    def consent(self, person: str, purpose: str, status: str, at: str, *findings: str, proof: str | None = "auto",
-                **cols) -> dict:
+    def consent(
+        self, person: str, purpose: str, status: str, at: str, *findings: str, proof: str | None = "auto", **cols
+    ) -> dict:
         cid = self.new_id("C9", 8, 1)
         if proof == "auto":
             proof = f"DOI-{cid[2:]}" if (status or "").strip().lower() == "granted" else None
-        row = {"consent_id": cid, "person_id": person, "purpose": purpose, "status": status,
-               "recorded_at": at, "proof_ref": proof, "wording_version": "v4.1", **cols}
+        row = {
+            "consent_id": cid,
+            "person_id": person,
+            "purpose": purpose,
+            "status": status,
+            "recorded_at": at,
+            "proof_ref": proof,
+            "wording_version": "v4.1",
+            **cols,
+        }
         return self.add("consents", row, *findings)
 
     def send(self, person: str, channel: str, purpose: str, at: str, *findings: str, **cols) -> dict:
         sid = self.new_id("S9", 7, 1)
-        row = {"send_id": sid, "person_id": person, "channel": channel, "purpose": purpose, "sent_at": at,
-               "campaign_id": None if purpose in (None, "service") else f"{purpose.strip()[:3].upper()}-{at[:7]}",
-               "personalised": "false", "optout_link": "true", **cols}
+        row = {
+            "send_id": sid,
+            "person_id": person,
+            "channel": channel,
+            "purpose": purpose,
+            "sent_at": at,
+            "campaign_id": None if purpose in (None, "service") else f"{purpose.strip()[:3].upper()}-{at[:7]}",
+            "personalised": "false",
+            "optout_link": "true",
+            **cols,
+        }
         return self.add("communications", row, *findings)
 
     # --- dates relative to as_of --------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Planted sends, consents and objections for the lawful-basis checks (LB-SEND-*, LB-CONSENT-NO-PROOF)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -89,8 +90,9 @@ def plant_consent_sends(plan: Plan) -> None:
     plan.consent(c, "newsletter", "granted", Z(L(plan.ago(400), 11)))
     plan.consent(c, "newsletter", "withdrawn", Z(L(plan.ago(100), 10)), proof="UNSUB-0002")
     plan.send(c, "email", "newsletter", Z(L(plan.ago(90), 10)))
-    c = plan.person("customer", collected_at=plan.ago(2000).isoformat(),
-                    relationship_end_at=plan.ago(2 * 365).isoformat())["person_id"]
+    c = plan.person(
+        "customer", collected_at=plan.ago(2000).isoformat(), relationship_end_at=plan.ago(2 * 365).isoformat()
+    )["person_id"]
     plan.send(c, "sms", "commercial", Z(L(plan.ago(30), 10)))  # ended 2 years ago: still soft opt-in
 
     # spring gap: a naive 02:30 takes the earlier offset (+01:00), i.e. 01:30 UTC
@@ -118,17 +120,33 @@ def plant_consent_sends(plan: Plan) -> None:
 
     # a person_id not in persons: consent findings are skipped, objections still apply
     plan.send("P8999999", "email", "commercial", Z(L(plan.ago(10), 10)), "DQ-ORPHAN-REFERENCE")
-    plan.add("objections", {"objection_id": "OBJ9000001", "person_id": "P8999998", "scope": "all_prospection",
-                            "registered_at": Z(L(plan.ago(40), 10))})
-    plan.send("P8999998", "email", "commercial", Z(L(plan.ago(30), 10)),
-              "DQ-ORPHAN-REFERENCE", "LB-SEND-AFTER-OBJECTION")
+    plan.add(
+        "objections",
+        {
+            "objection_id": "OBJ9000001",
+            "person_id": "P8999998",
+            "scope": "all_prospection",
+            "registered_at": Z(L(plan.ago(40), 10)),
+        },
+    )
+    plan.send(
+        "P8999998", "email", "commercial", Z(L(plan.ago(30), 10)), "DQ-ORPHAN-REFERENCE", "LB-SEND-AFTER-OBJECTION"
+    )
     plan.consent("P8999997", "email_marketing", "granted", Z(L(plan.ago(30), 10)), "DQ-ORPHAN-REFERENCE")
 
 
 def plant_objections(plan: Plan) -> None:
     def objection(scope, at, person=None, email=None):
-        plan.add("objections", {"objection_id": plan.new_id("OBJ9", 6, 2), "person_id": person, "email": email,
-                                "scope": scope, "registered_at": at})
+        plan.add(
+            "objections",
+            {
+                "objection_id": plan.new_id("OBJ9", 6, 2),
+                "person_id": person,
+                "email": email,
+                "scope": scope,
+                "registered_at": at,
+            },
+        )
 
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())
     p = row["person_id"]
@@ -175,8 +193,14 @@ def plant_objections(plan: Plan) -> None:
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # matched on e-mail
     plan.consent(row["person_id"], "email_marketing", "granted", Z(L(plan.ago(500), 10)))
     objection("profiling", Z(L(plan.ago(100), 10)), email=row["email"].upper())
-    plan.send(row["person_id"], "email", "newsletter", Z(L(plan.ago(60), 10)), "LB-PROFILING-AFTER-OBJECTION",
-              personalised="yes")
+    plan.send(
+        row["person_id"],
+        "email",
+        "newsletter",
+        Z(L(plan.ago(60), 10)),
+        "LB-PROFILING-AFTER-OBJECTION",
+        personalised="yes",
+    )
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # an objection of another scope
     plan.consent(row["person_id"], "email_marketing", "granted", Z(L(plan.ago(500), 10)))
     objection("postal", Z(L(plan.ago(100), 10)), person=row["person_id"])

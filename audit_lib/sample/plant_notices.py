@@ -1,5 +1,6 @@
 """Planted cases of the checks catalogue 1.1 added: LB-NO-OPTOUT, LB-SOURCE-NOT-INFORMED and
 DSR-RESTRICTION-NOT-HONOURED, each with near misses on both sides."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -29,8 +30,13 @@ def plant_optout(plan: Plan) -> None:
 
 def plant_source_notices(plan: Plan) -> None:
     def third(collected, notice, source="distributor", *findings):
-        return plan.person("prospect", *findings, collected_at=collected.isoformat(), source=source,
-                           art14_notice_at=None if notice is None else notice.isoformat())["person_id"]
+        return plan.person(
+            "prospect",
+            *findings,
+            collected_at=collected.isoformat(),
+            source=source,
+            art14_notice_at=None if notice is None else notice.isoformat(),
+        )["person_id"]
 
     late, ok = plan.boundary(1)  # as_of > collected_at + 1 month
     third(late, None, "partner", "LB-SOURCE-NOT-INFORMED")  # never told, one day past the month
@@ -51,9 +57,16 @@ def plant_source_notices(plan: Plan) -> None:
 
 def plant_restrictions(plan: Plan) -> None:
     def restriction(person, responded, lifted, *findings, outcome="granted", count=1):
-        row = {"request_id": plan.new_id("RQ9", 4, 500), "person_id": person, "type": "restriction",
-               "received_at": OFF(responded - 5 * DAY), "extended": "false", "responded_at": Z(responded),
-               "outcome": outcome, "restriction_lifted_at": None if lifted is None else Z(lifted)}
+        row = {
+            "request_id": plan.new_id("RQ9", 4, 500),
+            "person_id": person,
+            "type": "restriction",
+            "received_at": OFF(responded - 5 * DAY),
+            "extended": "false",
+            "responded_at": Z(responded),
+            "outcome": outcome,
+            "restriction_lifted_at": None if lifted is None else Z(lifted),
+        }
         plan.add("rights_requests", row, *findings, count=count)
 
     c = _customer(plan)  # lifted: messages after the lift are fine

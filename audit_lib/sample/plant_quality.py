@@ -1,4 +1,5 @@
 """Planted data-quality problems (DQ-*) and the connection-log rows around the 1-year boundary."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,10 +33,21 @@ def plant_table_quality(plan: Plan) -> None:
     plan.consent(p, "newsletter", "granted", Z(L(future, 0, 30)), "DQ-FUTURE-DATE")  # 23:30 UTC on as_of
     plan.consent(p, "newsletter", "granted", Z(L(plan.as_of, 23, 30)))  # 22:30 UTC: still as_of
     plan.consent(p, "events", None, Z(L(plan.ago(150), 10)), "DQ-MISSING-REQUIRED", proof="FORM-EVT")
+
     # objections
     def objection(scope, at, *findings, person=None, email=None):
-        plan.add("objections", {"objection_id": plan.new_id("OBJ9", 6, 2), "person_id": person, "email": email,
-                                "scope": scope, "registered_at": at}, *findings)
+        plan.add(
+            "objections",
+            {
+                "objection_id": plan.new_id("OBJ9", 6, 2),
+                "person_id": person,
+                "email": email,
+                "scope": scope,
+                "registered_at": at,
+            },
+            *findings,
+        )
+
     objection("all_prospection", Z(L(plan.ago(30), 10)), "DQ-MISSING-REQUIRED")
     objection("sms", Z(L(plan.ago(30), 10)), "DQ-INVALID-VALUE", email="old.contact@gmail.com")
     objection("email", Z(L(future + DAY, 10)), "DQ-FUTURE-DATE", email="another.contact@hotmail.com")
@@ -53,25 +65,49 @@ def plant_table_quality(plan: Plan) -> None:
     plan.key.append(("DQ-MISSING-REQUIRED", _row_ref(plan, "communications"), 1))
     # rights requests
     rec, resp = OFF(L(plan.ago(40), 10)), OFF(L(plan.ago(35), 10))
-    for typ, received, responded, finding in (("deletion", rec, resp, "DQ-INVALID-VALUE"),
-                                              ("access", rec, Z(L(future, 0, 30)), "DQ-FUTURE-DATE"),
-                                              ("access", None, resp, "DQ-MISSING-REQUIRED")):
-        plan.add("rights_requests", {"request_id": plan.new_id("RQ9", 4, 1), "person_id": p, "type": typ,
-                                     "received_at": received, "responded_at": responded, "outcome": "granted"},
-                 finding)
+    for typ, received, responded, finding in (
+        ("deletion", rec, resp, "DQ-INVALID-VALUE"),
+        ("access", rec, Z(L(future, 0, 30)), "DQ-FUTURE-DATE"),
+        ("access", None, resp, "DQ-MISSING-REQUIRED"),
+    ):
+        plan.add(
+            "rights_requests",
+            {
+                "request_id": plan.new_id("RQ9", 4, 1),
+                "person_id": p,
+                "type": typ,
+                "received_at": received,
+                "responded_at": responded,
+                "outcome": "granted",
+            },
+            finding,
+        )
     # breaches
-    for detected, risk, finding in ((OFF(L(future, 0, 30)), "risk", "DQ-FUTURE-DATE"),
-                                    (OFF(L(plan.ago(30), 10)), "medium", "DQ-INVALID-VALUE")):
-        plan.add("breaches", {"breach_id": plan.new_id("BR-P", 2, 1), "detected_at": detected, "risk": risk},
-                 finding)
+    for detected, risk, finding in (
+        (OFF(L(future, 0, 30)), "risk", "DQ-FUTURE-DATE"),
+        (OFF(L(plan.ago(30), 10)), "medium", "DQ-INVALID-VALUE"),
+    ):
+        plan.add("breaches", {"breach_id": plan.new_id("BR-P", 2, 1), "detected_at": detected, "risk": risk}, finding)
     # payments
     c = plan.person("customer", collected_at=ds(900))["person_id"]
-    for person, method, paid, finding in (("P8999996", "card", Z(L(plan.ago(20), 10)), "DQ-ORPHAN-REFERENCE"),
-                                          (c, "paypal", Z(L(plan.ago(20), 10)), "DQ-INVALID-VALUE"),
-                                          (c, "card", Z(L(future, 0, 30)), "DQ-FUTURE-DATE")):
-        plan.add("payments", {"payment_id": plan.new_id("PAY9", 7, 1), "person_id": person, "paid_at": paid,
-                              "method": method, "card_number": "535310******0042", "card_expiry": "11/29",
-                              "deferred_debit": "false"}, finding)
+    for person, method, paid, finding in (
+        ("P8999996", "card", Z(L(plan.ago(20), 10)), "DQ-ORPHAN-REFERENCE"),
+        (c, "paypal", Z(L(plan.ago(20), 10)), "DQ-INVALID-VALUE"),
+        (c, "card", Z(L(future, 0, 30)), "DQ-FUTURE-DATE"),
+    ):
+        plan.add(
+            "payments",
+            {
+                "payment_id": plan.new_id("PAY9", 7, 1),
+                "person_id": person,
+                "paid_at": paid,
+                "method": method,
+                "card_number": "535310******0042",
+                "card_expiry": "11/29",
+                "deferred_debit": "false",
+            },
+            finding,
+        )
 
 
 def _row_ref(plan: Plan, table: str) -> RowRef:
@@ -88,8 +124,18 @@ def plant_logs(plan: Plan, typed: bool) -> None:
 
     def row(month_file: str, text: str, dt, day=None, ip="81.82.201.17", event="page"):
         day = day or (None if dt is None else T.local_date(dt))
-        plan.log_rows.append((month_file, {"ts": dt.astimezone(T.UTC) if typed else text, "ip": ip,
-                                           "person_id": None, "event": event, "user_agent": None}))
+        plan.log_rows.append(
+            (
+                month_file,
+                {
+                    "ts": dt.astimezone(T.UTC) if typed else text,
+                    "ip": ip,
+                    "person_id": None,
+                    "event": event,
+                    "user_agent": None,
+                },
+            )
+        )
         if day is None:
             counts[("DQ-INVALID-VALUE", "unparseable")] = counts.get(("DQ-INVALID-VALUE", "unparseable"), 0) + 1
         elif day > plan.as_of:

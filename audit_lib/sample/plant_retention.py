@@ -1,4 +1,5 @@
 """Planted persons for the retention checks (RET-PROSPECT-3Y, RET-CUSTOMER-*, RET-FORMER-CUSTOMER-PROSPECTION)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -46,8 +47,14 @@ def plant_customers(plan: Plan) -> None:
     late10, ok10 = plan.boundary(120)  # archive_years = 10
 
     def customer(end, *findings, **cols):
-        return plan.person("customer", *findings, collected_at=_ds(end - 1000 * DAY), source="distributor",
-                           relationship_end_at=_ds(end), **cols)
+        return plan.person(
+            "customer",
+            *findings,
+            collected_at=_ds(end - 1000 * DAY),
+            source="distributor",
+            relationship_end_at=_ds(end),
+            **cols,
+        )
 
     customer(late3, "RET-CUSTOMER-NOT-ARCHIVED")
     customer(ok3)  # on the deadline
@@ -68,34 +75,69 @@ def plant_former_customers(plan: Plan) -> None:
     # ended on 29 February: + 3 years = 28 February
     end = T.last_leap_day_before(T.add_years(plan.as_of, -3))
     dl = T.add_years(end, 3)
-    p = plan.person("customer", collected_at=_ds(end - 2000 * DAY), relationship_end_at=_ds(end),
-                    archived="true", source="trade_fair")["person_id"]
+    p = plan.person(
+        "customer",
+        collected_at=_ds(end - 2000 * DAY),
+        relationship_end_at=_ds(end),
+        archived="true",
+        source="trade_fair",
+    )["person_id"]
     plan.send(p, "email", "event_invitation", T.iso_z(T.local(dl, 23, 30)))  # UTC evening, still dl locally
     # the day after, the former customer counts as a prospect: an invitation by e-mail needs consent
-    plan.send(p, "email", "event_invitation", T.iso_z(T.local(dl + DAY, 0, 30)), "RET-FORMER-CUSTOMER-PROSPECTION",
-              "LB-SEND-NO-CONSENT")
+    plan.send(
+        p,
+        "email",
+        "event_invitation",
+        T.iso_z(T.local(dl + DAY, 0, 30)),
+        "RET-FORMER-CUSTOMER-PROSPECTION",
+        "LB-SEND-NO-CONSENT",
+    )
     plan.send(p, "email", "service", T.iso_z(T.local(dl + 30 * DAY, 10)))
-    plan.send(p, "post", "commercial", T.iso_offset(T.local(max(plan.ago(100), dl + DAY), 9)),
-              "RET-FORMER-CUSTOMER-PROSPECTION")  # after the deadline whatever the period
+    plan.send(
+        p,
+        "post",
+        "commercial",
+        T.iso_offset(T.local(max(plan.ago(100), dl + DAY), 9)),
+        "RET-FORMER-CUSTOMER-PROSPECTION",
+    )  # after the deadline whatever the period
     plan.send(p, "email", "satisfaction_survey", T.iso_offset(T.local(plan.ago(90), 9)))
     # deadline on the spring DST change: on it a customer (soft opt-in), the day after a prospect
     spring, _ = T.dst_days(plan.as_of.year - 1)
     end = T.add_years(spring, -3)
-    p = plan.person("customer", collected_at=_ds(end - 1500 * DAY), relationship_end_at=_ds(end),
-                    archived="true", source="trade_fair")["person_id"]
+    p = plan.person(
+        "customer",
+        collected_at=_ds(end - 1500 * DAY),
+        relationship_end_at=_ds(end),
+        archived="true",
+        source="trade_fair",
+    )["person_id"]
     plan.send(p, "email", "commercial", T.iso_offset(T.local(spring, 23, 30)))
-    plan.send(p, "email", "commercial", T.iso_z(T.local(spring + DAY, 0, 15)),
-              "RET-FORMER-CUSTOMER-PROSPECTION", "LB-SEND-NO-CONSENT")
+    plan.send(
+        p,
+        "email",
+        "commercial",
+        T.iso_z(T.local(spring + DAY, 0, 15)),
+        "RET-FORMER-CUSTOMER-PROSPECTION",
+        "LB-SEND-NO-CONSENT",
+    )
     plan.send(p, "email", "newsletter", T.iso_z(T.local(spring - 10 * DAY, 8)))  # soft opt-in (catalogue 1.1)
     # fresh email_marketing consent covers a send after the 3 years; a consent withdrawn before does not
     end = plan.ago(5 * 365)
-    p = plan.person("customer", collected_at=_ds(end - 900 * DAY), relationship_end_at=_ds(end),
-                    archived="true", source="website")["person_id"]
+    p = plan.person(
+        "customer", collected_at=_ds(end - 900 * DAY), relationship_end_at=_ds(end), archived="true", source="website"
+    )["person_id"]
     plan.consent(p, "email_marketing", "granted", T.iso_z(T.local(plan.ago(200), 10)))
     plan.send(p, "email", "commercial", T.iso_z(T.local(plan.ago(100), 10)))
-    p = plan.person("customer", collected_at=_ds(end - 900 * DAY), relationship_end_at=_ds(end),
-                    archived="true", source="website")["person_id"]
+    p = plan.person(
+        "customer", collected_at=_ds(end - 900 * DAY), relationship_end_at=_ds(end), archived="true", source="website"
+    )["person_id"]
     plan.consent(p, "email_marketing", "granted", T.iso_z(T.local(plan.ago(200), 10)))
     plan.consent(p, "email_marketing", "withdrawn", T.iso_z(T.local(plan.ago(150), 10)), proof=None)
-    plan.send(p, "email", "commercial", T.iso_z(T.local(plan.ago(100), 10)), "RET-FORMER-CUSTOMER-PROSPECTION",
-              "LB-SEND-AFTER-WITHDRAWAL")
+    plan.send(
+        p,
+        "email",
+        "commercial",
+        T.iso_z(T.local(plan.ago(100), 10)),
+        "RET-FORMER-CUSTOMER-PROSPECTION",
+        "LB-SEND-AFTER-WITHDRAWAL",
+    )

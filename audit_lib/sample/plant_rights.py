@@ -1,4 +1,5 @@
 """Planted rights requests, breaches and payments (DSR-*, RET-ID-DOCUMENT, BR-*, RET-CARD-DATA, SEC-*)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -13,8 +14,16 @@ Z, OFF, L = T.iso_z, T.iso_offset, T.local
 
 
 def _request(plan: Plan, person, typ, received, responded, *findings, outcome="granted", **cols) -> dict:
-    row = {"request_id": plan.new_id("RQ9", 4, 1), "person_id": person, "type": typ, "received_at": received,
-           "extended": "false", "responded_at": responded, "outcome": outcome, **cols}
+    row = {
+        "request_id": plan.new_id("RQ9", 4, 1),
+        "person_id": person,
+        "type": typ,
+        "received_at": received,
+        "extended": "false",
+        "responded_at": responded,
+        "outcome": outcome,
+        **cols,
+    }
     return plan.add("rights_requests", row, *findings)
 
 
@@ -43,8 +52,9 @@ def plant_deadlines(plan: Plan) -> None:
     _request(plan, p, "access", OFF(jan31), OFF(L(date(y, 2, 28), 16)))  # 31 Jan + 1 month = 28 Feb
     # in time when 28 Feb is a weekend day (the deadline moves to the next working day), else late
     mar1 = date(y, 3, 1)
-    _request(plan, p, "access", OFF(jan31), OFF(L(mar1, 9)), *(() if _working(date(y, 2, 28)) >= mar1
-                                                                else ("DSR-OVERDUE",)))
+    _request(
+        plan, p, "access", OFF(jan31), OFF(L(mar1, 9)), *(() if _working(date(y, 2, 28)) >= mar1 else ("DSR-OVERDUE",))
+    )
     # a deadline on a Saturday: answered on the Monday in time, on the Tuesday late
     r = _received_for(plan, lambda d: d.weekday() == 5 and _working(d) == d + 2 * DAY)
     monday = T.add_months(r, 1) + 2 * DAY
@@ -62,15 +72,29 @@ def plant_deadlines(plan: Plan) -> None:
     _request(plan, p, "rectification", OFF(L(ok, 10)), None, outcome=None)  # open, on the deadline
     _request(plan, p, "access", Z(L(ok, 0, 30)), None, outcome="pending")  # UTC date is a day earlier
     r = L(plan.ago(140), 10)  # extension notified on the 1-month deadline: 3 months
-    _request(plan, p, "portability", OFF(r), OFF(L(T.add_months(r.date(), 3), 11)), extended="true",
-             extension_notified_at=OFF(L(T.add_months(r.date(), 1), 15)))
+    _request(
+        plan,
+        p,
+        "portability",
+        OFF(r),
+        OFF(L(T.add_months(r.date(), 3), 11)),
+        extended="true",
+        extension_notified_at=OFF(L(T.add_months(r.date(), 1), 15)),
+    )
     r = L(plan.ago(150), 10)  # extension notified one day late (after the moved deadline): still 1 month
     first = _working(T.add_months(r.date(), 1))
-    _request(plan, p, "portability", OFF(r), OFF(L(first + 10 * DAY, 11)), "DSR-OVERDUE",
-             extended="true", extension_notified_at=OFF(L(first + DAY, 9)))
+    _request(
+        plan,
+        p,
+        "portability",
+        OFF(r),
+        OFF(L(first + 10 * DAY, 11)),
+        "DSR-OVERDUE",
+        extended="true",
+        extension_notified_at=OFF(L(first + DAY, 9)),
+    )
     r = L(plan.ago(130), 10)  # extended without a notification
-    _request(plan, p, "access", OFF(r), OFF(L(T.add_months(r.date(), 1) + 5 * DAY, 11)), "DSR-OVERDUE",
-             extended="yes")
+    _request(plan, p, "access", OFF(r), OFF(L(T.add_months(r.date(), 1) + 5 * DAY, 11)), "DSR-OVERDUE", extended="yes")
     leap = T.last_leap_day_before(plan.ago(60))  # 29 February + 1 month = 29 March
     _request(plan, p, "access", Z(L(leap, 10)), Z(L(date(leap.year, 3, 29), 17)))
     _request(plan, p, "access", Z(L(leap, 10)), Z(L(date(leap.year, 3, 30), 9)), "DSR-OVERDUE")
@@ -80,8 +104,17 @@ def plant_deadlines(plan: Plan) -> None:
     while _working(T.add_months(late3, 3)) >= plan.as_of:
         late3 -= DAY
     for received, findings in ((late3, ("DSR-OVERDUE",)), (ok3, ())):
-        _request(plan, p, "access", OFF(L(received, 10)), None, *findings, outcome="pending", extended="true",
-                 extension_notified_at=OFF(L(received + 7 * DAY, 10)))
+        _request(
+            plan,
+            p,
+            "access",
+            OFF(L(received, 10)),
+            None,
+            *findings,
+            outcome="pending",
+            extended="true",
+            extension_notified_at=OFF(L(received + 7 * DAY, 10)),
+        )
 
 
 def plant_id_documents(plan: Plan) -> None:
@@ -89,10 +122,17 @@ def plant_id_documents(plan: Plan) -> None:
 
     def req(verified, deleted, *findings, received_doc=True):
         v = verified
-        _request(plan, p, "access", OFF(v - 3 * DAY), OFF(v + 2 * DAY), *findings,
-                 id_document_received_at=OFF(v - 2 * DAY) if received_doc else None,
-                 identity_verified_at=None if verified is None else Z(v),
-                 id_document_deleted_at=deleted)
+        _request(
+            plan,
+            p,
+            "access",
+            OFF(v - 3 * DAY),
+            OFF(v + 2 * DAY),
+            *findings,
+            id_document_received_at=OFF(v - 2 * DAY) if received_doc else None,
+            identity_verified_at=None if verified is None else Z(v),
+            id_document_deleted_at=deleted,
+        )
 
     v = L(plan.ago(60), 10)
     req(v, None, "RET-ID-DOCUMENT")
@@ -118,8 +158,14 @@ def plant_request_outcomes(plan: Plan) -> None:
     _request(plan, cust(legal_hold="true"), "erasure", rec, resp)
     _request(plan, cust(), "erasure", rec, resp, outcome="refused")
     # an archived customer row is the legal archive (Art. 17(3)(b)); an archived prospect row is not
-    _request(plan, cust(relationship_end_at=plan.ago(5 * 365).isoformat(), archived="true"), "erasure", rec, resp,
-             outcome=" Granted ")
+    _request(
+        plan,
+        cust(relationship_end_at=plan.ago(5 * 365).isoformat(), archived="true"),
+        "erasure",
+        rec,
+        resp,
+        outcome=" Granted ",
+    )
     archived_prospect = plan.person("prospect", collected_at=plan.ago(500).isoformat(), archived="true")
     _request(plan, archived_prospect["person_id"], "erasure", rec, resp, "DSR-ERASURE-NOT-DONE")
 
@@ -127,8 +173,16 @@ def plant_request_outcomes(plan: Plan) -> None:
         return plan.person("prospect", collected_at=plan.ago(500).isoformat())
 
     def objection(scope, at, person=None, email=None):
-        plan.add("objections", {"objection_id": plan.new_id("OBJ9", 6, 2), "person_id": person, "email": email,
-                                "scope": scope, "registered_at": at})
+        plan.add(
+            "objections",
+            {
+                "objection_id": plan.new_id("OBJ9", 6, 2),
+                "person_id": person,
+                "email": email,
+                "scope": scope,
+                "registered_at": at,
+            },
+        )
 
     _request(plan, prospect()["person_id"], "objection", rec, resp, "DSR-OBJECTION-NOT-RECORDED")
     row = prospect()
@@ -148,16 +202,35 @@ def plant_request_outcomes(plan: Plan) -> None:
     g = Z(L(plan.ago(400), 10))
     w = Z(L(plan.ago(56), 10))
     withdraw([("email_marketing", "granted", g)], "DSR-WITHDRAWAL-NOT-RECORDED")
-    withdraw([("email_marketing", "granted", g), ("newsletter", "granted", g),
-              ("email_marketing", "withdrawn", w), ("newsletter", "withdrawn", w)])
-    withdraw([("email_marketing", "granted", g), ("email_marketing", "withdrawn", w),
-              ("email_marketing", "granted", Z(L(plan.ago(20), 10)))])  # a new consent after the answer
-    withdraw([("email_marketing", "granted", g), ("email_marketing", "withdrawn", w),
-              ("email_marketing", "granted", w)])  # same instant: withdrawn wins
-    withdraw([("email_marketing", "granted", g), ("email_marketing", "withdrawn", w),
-              ("newsletter", "granted", Z(L(plan.ago(300), 10)))], "DSR-WITHDRAWAL-NOT-RECORDED")
-    withdraw([("email_marketing", "granted", g), ("email_marketing", "withdrawn", w),
-              ("email_marketing", "granted", resp)])  # granted at the very instant of the answer
+    withdraw(
+        [
+            ("email_marketing", "granted", g),
+            ("newsletter", "granted", g),
+            ("email_marketing", "withdrawn", w),
+            ("newsletter", "withdrawn", w),
+        ]
+    )
+    withdraw(
+        [
+            ("email_marketing", "granted", g),
+            ("email_marketing", "withdrawn", w),
+            ("email_marketing", "granted", Z(L(plan.ago(20), 10))),
+        ]
+    )  # a new consent after the answer
+    withdraw(
+        [("email_marketing", "granted", g), ("email_marketing", "withdrawn", w), ("email_marketing", "granted", w)]
+    )  # same instant: withdrawn wins
+    withdraw(
+        [
+            ("email_marketing", "granted", g),
+            ("email_marketing", "withdrawn", w),
+            ("newsletter", "granted", Z(L(plan.ago(300), 10))),
+        ],
+        "DSR-WITHDRAWAL-NOT-RECORDED",
+    )
+    withdraw(
+        [("email_marketing", "granted", g), ("email_marketing", "withdrawn", w), ("email_marketing", "granted", resp)]
+    )  # granted at the very instant of the answer
 
 
 def _after(dt, delta):
@@ -167,10 +240,19 @@ def _after(dt, delta):
 
 def plant_breaches(plan: Plan) -> None:
     def breach(detected, risk, notified, *findings, subjects=None, reason=None, exemption=None):
-        plan.add("breaches", {"breach_id": plan.new_id("BR-P", 2, 1), "detected_at": OFF(detected), "risk": risk,
-                              "notified_authority_at": None if notified is None else Z(notified),
-                              "subjects_notified_at": subjects, "delay_reason": reason,
-                              "subjects_notice_exemption": exemption}, *findings)
+        plan.add(
+            "breaches",
+            {
+                "breach_id": plan.new_id("BR-P", 2, 1),
+                "detected_at": OFF(detected),
+                "risk": risk,
+                "notified_authority_at": None if notified is None else Z(notified),
+                "subjects_notified_at": subjects,
+                "delay_reason": reason,
+                "subjects_notice_exemption": exemption,
+            },
+            *findings,
+        )
 
     d = L(plan.ago(200), 10)
     breach(d, "risk", _after(d, H72))  # exactly 72 hours
@@ -183,8 +265,13 @@ def plant_breaches(plan: Plan) -> None:
     breach(d, "risk", _after(d, H72))
     breach(d + DAY, "risk", _after(d + DAY, H72 + timedelta(minutes=30)), "BR-LATE-NOTIFICATION")
     d = L(plan.ago(150), 10)
-    breach(d, "high_risk", _after(d, timedelta(hours=100)), subjects=Z(_after(d, timedelta(hours=120))),
-           reason="Forensic analysis needed to establish which accounts were exposed")
+    breach(
+        d,
+        "high_risk",
+        _after(d, timedelta(hours=100)),
+        subjects=Z(_after(d, timedelta(hours=120))),
+        reason="Forensic analysis needed to establish which accounts were exposed",
+    )
     breach(L(plan.ago(50), 10), "none", None)
     end = T.end_of_day(plan.as_of)  # never notified: as_of counts as 24:00 local
     breach(_after(end, -H72), "risk", None)
@@ -208,9 +295,20 @@ def plant_payments(plan: Plan) -> None:
     masked = "497010******1234"
 
     def pay(paid, *findings, person=p, method="card", card=masked, cvv=None, deferred="false"):
-        plan.add("payments", {"payment_id": plan.new_id("PAY9", 7, 1), "person_id": person, "paid_at": paid,
-                              "method": method, "card_number": card, "card_cvv": cvv,
-                              "card_expiry": "09/28" if card else None, "deferred_debit": deferred}, *findings)
+        plan.add(
+            "payments",
+            {
+                "payment_id": plan.new_id("PAY9", 7, 1),
+                "person_id": person,
+                "paid_at": paid,
+                "method": method,
+                "card_number": card,
+                "card_cvv": cvv,
+                "card_expiry": "09/28" if card else None,
+                "deferred_debit": deferred,
+            },
+            *findings,
+        )
 
     late13, ok13 = plan.boundary(13)
     late15, ok15 = plan.boundary(15)
@@ -229,8 +327,13 @@ def plant_payments(plan: Plan) -> None:
     recent = Z(L(plan.ago(30), 10))
     pay(recent, "SEC-CVV-STORED", cvv="123")
     pay(recent, "SEC-CVV-STORED", cvv="042")
-    for card, findings in (("4970101234561234", ("SEC-PAN-UNMASKED",)), ("4970 10** **** 1234", ()),
-                           ("497010-XXXXXX-1234", ()), ("4970101*****1234", ("SEC-PAN-UNMASKED",)),
-                           ("************1234", ()), ("5555 5555 5555 4444", ("SEC-PAN-UNMASKED",)),
-                           ("378282*****0005", ())):
+    for card, findings in (
+        ("4970101234561234", ("SEC-PAN-UNMASKED",)),
+        ("4970 10** **** 1234", ()),
+        ("497010-XXXXXX-1234", ()),
+        ("4970101*****1234", ("SEC-PAN-UNMASKED",)),
+        ("************1234", ()),
+        ("5555 5555 5555 4444", ("SEC-PAN-UNMASKED",)),
+        ("378282*****0005", ()),
+    ):
         pay(recent, *findings, card=card)

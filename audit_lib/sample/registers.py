@@ -1,4 +1,5 @@
 """Background rights requests and breaches: small registers made in Python, all handled in time."""
+
 from __future__ import annotations
 
 import random
@@ -15,8 +16,10 @@ def _ts(rng: random.Random, dt) -> str:
 
 
 def _people(con, where: str, limit: int) -> list[str]:
-    return [r[0] for r in con.execute(
-        f"SELECT person_id FROM persons_bg WHERE {where} ORDER BY i LIMIT {int(limit)}").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(f"SELECT person_id FROM persons_bg WHERE {where} ORDER BY i LIMIT {int(limit)}").fetchall()
+    ]
 
 
 def rights_requests(con, n_persons: int, as_of, seed: int) -> list[dict]:
@@ -37,8 +40,9 @@ def rights_requests(con, n_persons: int, as_of, seed: int) -> list[dict]:
         elif r < 0.33:
             plan.append(("erasure", general[k % len(general)], "refused"))
         else:
-            typ = rng.choice(("access", "access", "access", "rectification", "rectification", "portability",
-                              "restriction"))
+            typ = rng.choice(
+                ("access", "access", "access", "rectification", "rectification", "portability", "restriction")
+            )
             # a restriction comes from someone who gets no prospection (an objector): it is honoured
             who = objectors[k % len(objectors)] if typ == "restriction" and objectors else general[k % len(general)]
             plan.append((typ, who, rng.choice(("granted", "granted", "partially_granted"))))
@@ -49,8 +53,14 @@ def rights_requests(con, n_persons: int, as_of, seed: int) -> list[dict]:
             received = T.local(as_of - (1 + rng.randrange(20)) * DAY, 8 + rng.randrange(10), rng.randrange(60))
         else:
             received = T.local(as_of - (30 + rng.randrange(700)) * DAY, 8 + rng.randrange(10), rng.randrange(60))
-        row = {"request_id": f"RQ{k:05d}", "person_id": person, "type": typ, "received_at": _ts(rng, received),
-               "extended": "false", "outcome": "pending" if open_ else outcome}
+        row = {
+            "request_id": f"RQ{k:05d}",
+            "person_id": person,
+            "type": typ,
+            "received_at": _ts(rng, received),
+            "extended": "false",
+            "outcome": "pending" if open_ else outcome,
+        }
         if not open_ and received.date() < as_of - 70 * DAY and rng.random() < 0.05:
             row["extended"] = "true"
             row["extension_notified_at"] = _ts(rng, received + (5 + rng.randrange(15)) * DAY)
@@ -82,6 +92,13 @@ def breaches(as_of) -> list[dict]:
         ("BR-0004", at(110, 16), "none", None, None),
         ("BR-0005", at(60, 11), "risk", 20, None),
     ]
-    return [{"breach_id": bid, "detected_at": T.iso_offset(d), "risk": risk,
-             "notified_authority_at": None if n is None else plus(d, n),
-             "subjects_notified_at": None if s is None else plus(d, s)} for bid, d, risk, n, s in rows]
+    return [
+        {
+            "breach_id": bid,
+            "detected_at": T.iso_offset(d),
+            "risk": risk,
+            "notified_authority_at": None if n is None else plus(d, n),
+            "subjects_notified_at": None if s is None else plus(d, s),
+        }
+        for bid, d, risk, n, s in rows
+    ]

@@ -1,4 +1,5 @@
 """Calendar arithmetic and timestamp formatting for the generator (Europe/Brussels)."""
+
 from __future__ import annotations
 
 import calendar
@@ -70,9 +71,11 @@ def local_date(dt: datetime) -> date:
 
 def dst_days(year: int) -> tuple[date, date]:
     """The last Sundays of March and October: the spring and autumn changes in Brussels."""
+
     def last_sunday(month: int) -> date:
         d = date(year, month, calendar.monthrange(year, month)[1])
         return d - timedelta(days=(d.weekday() + 1) % 7)
+
     return last_sunday(3), last_sunday(10)
 
 

@@ -1,4 +1,5 @@
 """Writing the extract: COPY for the big background queries, Python's csv for planted rows."""
+
 from __future__ import annotations
 
 import csv
@@ -52,9 +53,13 @@ def write_log_plants(con, folder: Path, month: str, rows: list[dict], typed: boo
         append_rows(path, "connection_logs", rows, header=not path.exists())
         return
     import pyarrow as pa  # noqa: PLC0415 - only the typed (Parquet) sample needs it
-    tbl = pa.table({c: [r.get(c) for r in rows] for c in COLUMNS["connection_logs"]},
-                   schema=pa.schema([("ts", pa.timestamp("us", tz="UTC"))] +
-                                    [(c, pa.string()) for c in COLUMNS["connection_logs"][1:]]))
+
+    tbl = pa.table(
+        {c: [r.get(c) for r in rows] for c in COLUMNS["connection_logs"]},
+        schema=pa.schema(
+            [("ts", pa.timestamp("us", tz="UTC"))] + [(c, pa.string()) for c in COLUMNS["connection_logs"][1:]]
+        ),
+    )
     con.register("log_plants", tbl)
     path = folder / f"{month}.parquet"
     src = "SELECT * FROM log_plants"
