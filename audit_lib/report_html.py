@@ -32,11 +32,24 @@ def write_html(
         page = folder / f"{path.stem}.html"
         page.write_text(notebook_html(nb, titles[path.stem], run), encoding="utf-8")
         pages.append(page)
+        drop_embedded_plotly(path)
     index = folder / "index.html"
     index.write_text(index_html(run, titles, reports_root), encoding="utf-8")
     appendix = folder / "evidence.html"
     appendix.write_text(evidence_page(run), encoding="utf-8")
     return [index, appendix, *pages]
+
+
+def drop_embedded_plotly(path: Path) -> None:
+    """Keep plotly.js in the HTML page only: the executed notebook beside it carries each chart as plotly's
+    JSON (which JupyterLab draws), not a second copy of the library (a month folder stays small)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "application/vnd.plotly.v1+json" in data:
+                data.pop("text/html", None)
+    nbformat.write(nb, path)
 
 
 def title_of(nb, default: str) -> str:

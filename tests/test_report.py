@@ -16,9 +16,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from plotly.offline import get_plotlyjs
 
-from audit_lib import cli, report
+from audit_lib import cli, nb, report
 from audit_lib.commands import audit_to_folder
 from audit_lib.extract import Extract
 from audit_lib.insights import summary
@@ -30,9 +29,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())
 XSS = "<script>alert(1)</script>"
-PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+PLOTLY_BANNER = re.compile(r"var Plotly=\(")  # the start of the audit's plotly.js bundle (nb.plotly_js)
 pytestmark = pytest.mark.slow
-PLOTLY_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?\* plotly\.js v\d.*?</script>", re.S)
+PLOTLY_SCRIPT = re.compile(r"<script[^>]*>var Plotly=\(.*?</script>", re.S)
 
 
 def persons(missing: dict[str, str], unreadable: set[str]) -> list[dict]:
@@ -216,7 +215,7 @@ def _strings(node) -> list[str]:
 def file_texts(folder: Path):
     """(name, text) of every file, without the embedded plotly.js library (a fixed asset, no extract data):
     searching thousands of identifiers through megabytes of it cost a minute."""
-    bundle = get_plotlyjs()
+    bundle = nb.plotly_js()
     for path in sorted(folder.rglob("*")):
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as z:
@@ -366,3 +365,20 @@ def test_light_sections_come_from_the_policy_file():
     assert lights["§4"] == "Bewaring"
     assert "§10" not in lights and "§1" not in lights  # a section no check cites gets no light
     assert list(summary.light_sections()) == ["§3.1", "§3.2", "§4", "§5", "§6", "§7", "§9", "§9.4", "§10"]
+
+
+def test_a_month_folder_is_small_and_each_page_carries_plotly_once(period):
+    """Issue 17: <= 12 MB a month; each page opens offline on its own (its own copy of plotly.js)."""
+    folder, _ = period
+    total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    assert total <= 12 * 1024 * 1024, f"{total / 1024 / 1024:.1f} MB"
+    head = nb.plotly_js()[:300]
+    charted = 0
+    for page in folder.glob("[0-9][0-9]_*.html"):
+        text = page.read_text(encoding="utf-8")
+        if "plotly-graph-div" in text:
+            charted += 1
+            assert text.count(head) == 1, page.name
+    assert charted >= 5
+    for kept in folder.glob("*.ipynb"):  # the executed notebooks keep each chart as JSON, not the library
+        assert head not in kept.read_text(encoding="utf-8"), kept.name

@@ -7,13 +7,16 @@ findings column lists the TR-* checks that fired for the recipient in the run.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import pycountry
 
 from ..checks import load_checks
 from ..run import ensure_shared
+
+if TYPE_CHECKING:  # plotly is imported by the charts only: `gdpr-audit check` writes the inventory without it
+    import plotly.graph_objects as go
 
 STATUSES = {  # status -> colour, in order from best to worst (the map shows a country's worst)
     "EEA": "#1a9850",
@@ -164,6 +167,9 @@ def inventory(run) -> pd.DataFrame:
 
 def world_map(run) -> go.Figure:
     """Choropleth of the countries that receive data, coloured by the weakest safeguard there."""
+    import plotly.express as px  # noqa: PLC0415 - charts only (the check command needs none)
+    import plotly.graph_objects as go  # noqa: PLC0415
+
     inv = inventory(run)
     inv = inv[inv["safeguard"].isin(list(STATUSES))]
     rank = {s: i for i, s in enumerate(STATUSES)}
@@ -207,6 +213,8 @@ def world_map(run) -> go.Figure:
 
 def status_chart(run) -> go.Figure:
     """Bar chart: how many recipients rely on each kind of safeguard."""
+    import plotly.express as px  # noqa: PLC0415 - charts only
+
     inv = inventory(run)
     order = [*STATUSES, NOT_ASSESSED]
     counts = (

@@ -58,7 +58,7 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
                 if raw_type == "DATE"
                 else f"ts_in_span(local_to_utc(CAST({_span_ts(col.name)} AS TIMESTAMP)))"
             )
-        return f"parse_ts({text})"
+        return f"ts_in_span({_body(col.name)})"  # the body is read one select below (build_typed)
     if col.type == "date":
         if raw_type == "DATE":
             return f"date_in_span({_raw(col.name)})"
@@ -66,7 +66,7 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
             return f"local_date(ts_in_span({_raw(col.name)}))"
         if raw_type in TIME_TYPES:
             return f"date_in_span(CAST({_span_ts(col.name)} AS DATE))"
-        return f"parse_date({text})"
+        return f"parse_date_with({text}, {_body(col.name)})"
     if col.type == "bool":
         return _raw(col.name) if raw_type == "BOOLEAN" else f"parse_bool({text})"
     if col.type == "enum":
@@ -83,6 +83,22 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
     if col.type == "id":
         return f"nullif(trim({text}), '')"
     return f"nullif({text}, '')" if raw_type == "VARCHAR" else text
+
+
+def _body(col: str) -> str:
+    """The column holding ``parse_ts_body`` of a text timestamp or date column (computed before the typing)."""
+    return f'"{col}__body"'
+
+
+def body_expr(col: Column, raw_type: str | None) -> str | None:
+    """``parse_ts_body`` of a text timestamp/date column, read in its own select so no macro copies it."""
+    if raw_type is None or raw_type in TIME_TYPES or raw_type == "TIMESTAMP WITH TIME ZONE":
+        return None
+    if col.type == "timestamp":
+        return f"parse_ts_body({_text(col.name, raw_type)}) AS {_body(col.name)}"
+    if col.type == "date":
+        return f"date_body_input({_text(col.name, raw_type)}) AS {_body(col.name)}"
+    return None
 
 
 def _blank(col: str, raw_type: str) -> str:
@@ -157,6 +173,11 @@ def build_typed(
         cond = " AND ".join(_blank(c, raw_types[c]) for c in present)
         missing.append(f"CASE WHEN {cond} THEN '{', '.join(table.one_of_required)}' END")
 
+    bodies = [b for col in table.columns.values() if (b := body_expr(col, raw_types.get(col.name)))]
+    # a file column that happens to bear a body's name is not a canonical column: it makes way
+    clash = [f'"{c}__body"' for c in table.columns if f"{c}__body" in raw_types]
+    star = f"* EXCLUDE ({', '.join(clash)})" if clash else "*"
+    source = f"(SELECT {star}, {', '.join(bodies)} FROM {raw})" if bodies else raw
     raw_cols = [f'"{c}__raw"' for c in table.columns if c in raw_types]
     key = f"nullif(trim(CAST(\"{table.key}__raw\" AS VARCHAR)), '')" if table.key else "NULL::VARCHAR"
     typed = (
@@ -164,7 +185,7 @@ def build_typed(
         f"{_flags(future)} AS _future, {key} AS _keyval"
         # the large table keeps only the flags (its DQ findings are per month); the others say what was wrong
         f"{'' if table.aggregate else ', ' + _flags(detail) + ' AS _invalid_detail'} "
-        f"FROM (SELECT {', '.join(inner)} FROM {raw})"
+        f"FROM (SELECT {', '.join(inner)} FROM {source})"
     )
     if in_place:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table.name}_all AS SELECT *, _keyval AS _key FROM ({typed})")

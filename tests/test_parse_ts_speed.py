@@ -1,0 +1,137 @@
+"""The offset detection in ``parse_ts`` was rewritten for speed (issue 17): same readings as the slices before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from audit_lib.sqlmacros import install_macros
+
+# the definitions before issue 17 (string slices), kept as the reference the faster ones must match
+OLD_HAS_OFFSET = (
+    "length(s) > 10 AND (s[-1:] IN ('Z', 'z') OR s[-6:-6] IN ('+', '-') OR s[-5:-5] IN ('+', '-') "
+    "OR s[-3:-3] IN ('+', '-'))"
+)
+OLD_OFFSET_OK = (
+    "CASE WHEN s[-1:] IN ('Z', 'z') THEN true "
+    "WHEN s[-6:-6] IN ('+', '-') THEN coalesce(try_cast(s[-5:-4] AS INTEGER) * 60 + try_cast(s[-2:] AS INTEGER) <= 840, false) "
+    "WHEN s[-5:-5] IN ('+', '-') THEN coalesce(try_cast(s[-4:-3] AS INTEGER) * 60 + try_cast(s[-2:] AS INTEGER) <= 840, false) "
+    "ELSE coalesce(try_cast(s[-2:] AS INTEGER) <= 14, false) END"
+)
+
+VALUES = [
+    "2026-10-31T22:59:59Z",
+    "2026-10-31T23:00:00z",
+    "2026-10-31T23:30:00+01:00",
+    "2026-10-31T23:30:00+0100",
+    "2026-10-31T23:30:00+01",
+    "2026-10-31T23:30:00-14:00",
+    "2026-10-31T23:30:00+14:01",
+    "2026-10-31T23:30:00+15",
+    "2026-10-31T23:30:00-1500",
+    "2026-10-25 02:30:00",
+    "2026-03-29 02:30:00",
+    "2026-10-31",
+    "2026-10-31 23:30",
+    " 2026-10-31T23:30:00+01:00 ",
+    " 2026-10-25 02:30 ",
+    "2026-02-30T10:00:00Z",
+    "x",
+    "",
+    "12345678901",
+    "+1234567890",
+    "é+01:00",
+    "2026-01-01 10:00:00é+0100",
+    "2026-01-01T10:00:00ééééé+",
+    "e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301+01:00",
+    "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉-01",
+    "2026-01-01T10:00:00+0Z",
+    "2026-01-01T10:00:00+ab:cd",
+    "2026-01-01T10:00:00+1:00",
+    "infinity",
+    "epoch",
+    "2026-10-31T23:30:00+01:00\n",
+]
+
+
+def _shuffled_ends(n: int = 3000) -> list[str]:
+    """Values whose last characters mix signs, Z/z, digits, colons, spaces, newlines and non-ASCII letters."""
+    rng = random.Random(17)
+    alphabet = "+-Zz0123456789: \néT🎉"
+    return [
+        rng.choice(["2026-10-31T23:30:00", "1234567", "ab"]) + "".join(rng.choices(alphabet, k=rng.randint(0, 7)))
+        for _ in range(n)
+    ]
+
+
+@pytest.fixture()
+def con():
+    c = duckdb.connect()
+    install_macros(c, "Europe/Brussels")
+    c.execute("CREATE TABLE v(s VARCHAR)")
+    c.executemany("INSERT INTO v VALUES (?)", [[v] for v in VALUES + _shuffled_ends()] + [[None]])
+    yield c
+    c.close()
+
+
+def test_offset_macros_read_every_value_as_the_slices_did(con):
+    rows = con.execute(
+        f"SELECT s, ts_has_offset(s), {OLD_HAS_OFFSET}, "
+        f"CASE WHEN ts_has_offset(s) THEN ts_offset_ok(s) END, CASE WHEN {OLD_HAS_OFFSET} THEN {OLD_OFFSET_OK} END "
+        "FROM v"
+    ).fetchall()
+    assert len(rows) > 3000 and sum(1 for r in rows if r[1]) > 200  # many values with an offset among them
+    assert [r[0] for r in rows if r[1] != r[2] or r[3] != r[4]] == []
+
+
+def test_parse_ts_across_brussels_midnight_and_offsets(con):
+    # read back as naive UTC: an aware time in the autumn fold never compares equal across zones (PEP 495)
+    got = dict(con.execute("SELECT s, timezone('UTC', parse_ts(s)) FROM v WHERE s IS NOT NULL").fetchall())
+    utc = None
+    assert got["2026-10-31T22:59:59Z"] == dt.datetime(2026, 10, 31, 22, 59, 59, tzinfo=utc)
+    assert got["2026-10-31T23:30:00+01:00"] == dt.datetime(2026, 10, 31, 22, 30, tzinfo=utc)
+    assert got["2026-10-31T23:30:00+0100"] == dt.datetime(2026, 10, 31, 22, 30, tzinfo=utc)
+    assert got["2026-10-31T23:30:00+01"] == dt.datetime(2026, 10, 31, 22, 30, tzinfo=utc)
+    assert got["2026-10-31T23:30:00-14:00"] == dt.datetime(2026, 11, 1, 13, 30, tzinfo=utc)
+    # autumn overlap in Brussels: the earlier offset (+02:00)
+    assert got["2026-10-25 02:30:00"] == dt.datetime(2026, 10, 25, 0, 30, tzinfo=utc)
+    assert got[" 2026-10-31T23:30:00+01:00 "] == dt.datetime(2026, 10, 31, 22, 30, tzinfo=utc)
+    for unreadable in (
+        "2026-10-31T23:30:00+14:01",
+        "2026-10-31T23:30:00+15",
+        "2026-10-31T23:30:00-1500",
+        "2026-02-30T10:00:00Z",
+        "x",
+        "",
+        "infinity",
+        "epoch",
+        "2026-01-01T10:00:00+ab:cd",
+    ):
+        assert got[unreadable] is None, unreadable
+    assert con.execute("SELECT local_date(parse_ts('2026-10-31T23:30:00Z'))").fetchone()[0] == dt.date(2026, 11, 1)
+    assert con.execute("SELECT local_date(parse_ts('2026-10-31T22:59:59Z'))").fetchone()[0] == dt.date(2026, 10, 31)
+
+
+def test_a_file_column_named_like_a_parse_body_is_ignored(tmp_path):
+    """The typing reads each date's text in a select of its own (``<col>__body``): a file column of that
+    name is not canonical and must neither break the load nor change a value."""
+    import shutil
+
+    from audit_lib.extract import Extract
+
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    data = tmp_path / "data"
+    shutil.copytree(root, data)
+    persons = data / "persons.csv"
+    lines = persons.read_text(encoding="utf-8").splitlines()
+    persons.write_text(
+        "\n".join([lines[0] + ",collected_at__body"] + [line + ",2099-01-01" for line in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    with Extract(root, dt.date(2026, 10, 31)) as before, Extract(data, dt.date(2026, 10, 31)) as after:
+        query = "SELECT _row, collected_at, _invalid, _future FROM persons_all ORDER BY _row"
+        assert after.con.execute(query).fetchall() == before.con.execute(query).fetchall()
