@@ -86,6 +86,18 @@ class Plan:
         }
         return self.add("consents", row, *findings)
 
+    def objection(
+        self, scope: str, at: str, *findings: str, person: str | None = None, email: str | None = None
+    ) -> dict:
+        row = {
+            "objection_id": self.new_id("OBJ9", 6, 2),
+            "person_id": person,
+            "email": email,
+            "scope": scope,
+            "registered_at": at,
+        }
+        return self.add("objections", row, *findings)
+
     def send(self, person: str, channel: str, purpose: str, at: str, *findings: str, **cols) -> dict:
         sid = self.new_id("S9", 7, 1)
         row = {

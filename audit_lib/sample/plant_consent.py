@@ -136,23 +136,12 @@ def plant_consent_sends(plan: Plan) -> None:
 
 
 def plant_objections(plan: Plan) -> None:
-    def objection(scope, at, person=None, email=None):
-        plan.add(
-            "objections",
-            {
-                "objection_id": plan.new_id("OBJ9", 6, 2),
-                "person_id": person,
-                "email": email,
-                "scope": scope,
-                "registered_at": at,
-            },
-        )
 
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())
     p = row["person_id"]
     plan.consent(p, "email_marketing", "granted", Z(L(plan.ago(500), 10)))
     r = L(plan.ago(150), 12)
-    objection("email", OFF(r), person=p)
+    plan.objection("email", OFF(r), person=p)
     plan.send(p, "email", "commercial", Z(r), "LB-SEND-AFTER-OBJECTION")  # at the same instant
     plan.send(p, "email", "commercial", Z(r - SEC))
     plan.send(p, "post", "commercial", Z(r + 10 * DAY))
@@ -163,28 +152,28 @@ def plant_objections(plan: Plan) -> None:
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # matched on e-mail
     p = row["person_id"]
     plan.consent(p, "email_marketing", "granted", Z(L(plan.ago(500), 10)))
-    objection("postal", Z(L(plan.ago(200), 10)), email=f"  {row['email'].upper()} ")
+    plan.objection("postal", Z(L(plan.ago(200), 10)), email=f"  {row['email'].upper()} ")
     plan.send(p, "post", "commercial", OFF(L(plan.ago(150), 10)), "LB-SEND-AFTER-OBJECTION")
     plan.send(p, "email", "event_invitation", OFF(L(plan.ago(140), 10)))
     plan.send(p, "post", "commercial", OFF(L(plan.ago(220), 10)))
 
     row = plan.person("customer", collected_at=plan.ago(1500).isoformat(), source="trade_fair")
     p = row["person_id"]
-    objection("all_prospection", Z(L(plan.ago(100), 10)), email=row["email"].title())
+    plan.objection("all_prospection", Z(L(plan.ago(100), 10)), email=row["email"].title())
     plan.send(p, "email", "event_invitation", Z(L(plan.ago(90), 10)), "LB-SEND-AFTER-OBJECTION")
     plan.send(p, "email", "satisfaction_survey", Z(L(plan.ago(85), 10)))
     plan.send(p, "phone", "commercial", Z(L(plan.ago(80), 10)), "LB-SEND-AFTER-OBJECTION")
 
     p = _prospect(plan, 700)
     plan.consent(p, "email_marketing", "granted", Z(L(plan.ago(500), 10)))
-    objection(" Phone", Z(L(plan.ago(100), 10)), person=p)
+    plan.objection(" Phone", Z(L(plan.ago(100), 10)), person=p)
     plan.send(p, "phone", "commercial", Z(L(plan.ago(50), 10)), "LB-SEND-AFTER-OBJECTION")
     plan.send(p, "email", "newsletter", Z(L(plan.ago(40), 10)))
 
     p = _prospect(plan, 700)  # profiling covers no channel, only personalised messages
     plan.consent(p, "email_marketing", "granted", Z(L(plan.ago(500), 10)))
     o = L(plan.ago(100), 10)
-    objection("profiling", Z(o), person=p)
+    plan.objection("profiling", Z(o), person=p)
     plan.send(p, "email", "commercial", Z(L(plan.ago(50), 10)))
     plan.send(p, "email", "commercial", Z(o - SEC), personalised="true")
     plan.send(p, "email", "commercial", Z(o), "LB-PROFILING-AFTER-OBJECTION", personalised="true")
@@ -192,7 +181,7 @@ def plant_objections(plan: Plan) -> None:
     plan.send(p, "post", "commercial", Z(o + 4 * DAY), personalised=None)  # empty is not true
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # matched on e-mail
     plan.consent(row["person_id"], "email_marketing", "granted", Z(L(plan.ago(500), 10)))
-    objection("profiling", Z(L(plan.ago(100), 10)), email=row["email"].upper())
+    plan.objection("profiling", Z(L(plan.ago(100), 10)), email=row["email"].upper())
     plan.send(
         row["person_id"],
         "email",
@@ -203,7 +192,7 @@ def plant_objections(plan: Plan) -> None:
     )
     row = plan.person("prospect", collected_at=plan.ago(700).isoformat())  # an objection of another scope
     plan.consent(row["person_id"], "email_marketing", "granted", Z(L(plan.ago(500), 10)))
-    objection("postal", Z(L(plan.ago(100), 10)), person=row["person_id"])
+    plan.objection("postal", Z(L(plan.ago(100), 10)), person=row["person_id"])
     plan.send(row["person_id"], "email", "newsletter", Z(L(plan.ago(60), 10)), personalised="true")
 
 

@@ -35,22 +35,10 @@ def plant_table_quality(plan: Plan) -> None:
     plan.consent(p, "events", None, Z(L(plan.ago(150), 10)), "DQ-MISSING-REQUIRED", proof="FORM-EVT")
 
     # objections
-    def objection(scope, at, *findings, person=None, email=None):
-        plan.add(
-            "objections",
-            {
-                "objection_id": plan.new_id("OBJ9", 6, 2),
-                "person_id": person,
-                "email": email,
-                "scope": scope,
-                "registered_at": at,
-            },
-            *findings,
-        )
 
-    objection("all_prospection", Z(L(plan.ago(30), 10)), "DQ-MISSING-REQUIRED")
-    objection("sms", Z(L(plan.ago(30), 10)), "DQ-INVALID-VALUE", email="old.contact@gmail.com")
-    objection("email", Z(L(future + DAY, 10)), "DQ-FUTURE-DATE", email="another.contact@hotmail.com")
+    plan.objection("all_prospection", Z(L(plan.ago(30), 10)), "DQ-MISSING-REQUIRED")
+    plan.objection("sms", Z(L(plan.ago(30), 10)), "DQ-INVALID-VALUE", email="old.contact@gmail.com")
+    plan.objection("email", Z(L(future + DAY, 10)), "DQ-FUTURE-DATE", email="another.contact@hotmail.com")
     # communications
     p = plan.person("prospect", collected_at=ds(300))["person_id"]  # no consent
     s = plan.send(p, "email", "service", Z(L(plan.ago(40), 10)))

@@ -172,24 +172,12 @@ def plant_request_outcomes(plan: Plan) -> None:
     def prospect():
         return plan.person("prospect", collected_at=plan.ago(500).isoformat())
 
-    def objection(scope, at, person=None, email=None):
-        plan.add(
-            "objections",
-            {
-                "objection_id": plan.new_id("OBJ9", 6, 2),
-                "person_id": person,
-                "email": email,
-                "scope": scope,
-                "registered_at": at,
-            },
-        )
-
     _request(plan, prospect()["person_id"], "objection", rec, resp, "DSR-OBJECTION-NOT-RECORDED")
     row = prospect()
-    objection("all_prospection", OFF(L(plan.ago(56), 9)), email=row["email"].capitalize() + " ")
+    plan.objection("all_prospection", OFF(L(plan.ago(56), 9)), email=row["email"].capitalize() + " ")
     _request(plan, row["person_id"], "objection", rec, resp)
     row = prospect()
-    objection("profiling", Z(L(plan.ago(400), 9)), person=row["person_id"])  # any scope, any date
+    plan.objection("profiling", Z(L(plan.ago(400), 9)), person=row["person_id"])  # any scope, any date
     _request(plan, row["person_id"], "objection", rec, resp)
     _request(plan, prospect()["person_id"], "objection", rec, resp, outcome="partially_granted")
 
