@@ -63,6 +63,17 @@ def sample_report(tmp_path_factory) -> Path:
 CATALOGUE = frozenset(c.id for c in load_checks())
 
 
+def write_files(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
+    """``<tmp_path>/extract`` holding these files as given (raw bytes, or text as UTF-8)."""
+    folder = tmp_path / "extract"
+    folder.mkdir(exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return folder
+
+
 def write_extract(folder: Path, tables: dict[str, list[dict]]) -> Path:
     """Write each table as a canonical CSV (columns = union of the rows' keys, in first-seen order)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from audit_lib.cli import main
+from conftest import write_files as extract
 
 HEADER = "person_id,subject_type,collected_at\n"
 GOOD = HEADER + "p1,prospect,2026-01-01\n"
@@ -36,16 +37,6 @@ def one_error_line(err: str) -> str:
     assert len(lines) == 1, err
     assert lines[0].startswith("gdpr-audit: error: ")
     return lines[0]
-
-
-def extract(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
-    folder = tmp_path / "extract"
-    folder.mkdir(exist_ok=True)
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return folder
 
 
 def findings(tmp_path: Path) -> list[tuple[str, str]]:

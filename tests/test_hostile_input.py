@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from audit_lib.cli import main
+from conftest import write_files as extract
 
 HEADER = "person_id,subject_type,collected_at\n"
 GOOD = HEADER + "p1,prospect,2026-01-01\n"
@@ -46,19 +47,6 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.chdir(work)
     monkeypatch.setenv("TMPDIR", str(tmp))
     monkeypatch.setattr(tempfile, "tempdir", None)
-    monkeypatch.setenv("GDPR_AUDIT_CACHE", "off")
-    for name in ("GDPR_AUDIT_PROFILES", "GDPR_AUDIT_PROFILE_DIRS"):  # --profile sets them for the process
-        monkeypatch.setenv(name, "")
-
-
-def extract(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
-    folder = tmp_path / "extract"
-    folder.mkdir(exist_ok=True)
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return folder
 
 
 def run(tmp_path: Path, capsys, data: Path, *extra: str, out: Path | None = None) -> tuple[int, str]:
