@@ -26,6 +26,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .errors import AuditError
 from .findings import neutralise
+from .intake.paths import inside
+from .safeyaml import YamlLimitError, safe_load
 
 STATUSES = ("in_remediation", "accepted_risk", "false_positive")
 OPEN_STATES = ("open", "in_remediation", "reopened")
@@ -126,7 +128,10 @@ def register_path(data: Path) -> Path | None:
     found = [data / n for n in REGISTER_NAMES if (data / n).is_file()] if Path(data).is_dir() else []
     if len(found) > 1:
         raise TriageError(f"{data}: both {found[0].name} and {found[1].name}: keep one triage register")
-    return found[0] if found else None
+    if not found:
+        return None
+    inside(Path(data), found[0])  # a link out of the extract is refused, never followed
+    return found[0]
 
 
 def _raw_rows(path: Path) -> list[tuple[str, dict]]:
@@ -142,7 +147,9 @@ def _raw_rows(path: Path) -> list[tuple[str, dict]]:
                     if (row.get("status") or "").strip():  # template rows not yet decided are skipped
                         rows.append((f"line {reader.line_num}", {k: v for k, v in row.items() if k not in INFO_FIELDS}))
                 return rows
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        entries = safe_load(path.read_bytes()) or []  # size and alias limits: the register is a file from outside
+    except YamlLimitError as e:
+        raise TriageError(f"{path.name}: {e}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as e:
         raise TriageError(f"{path.name}: cannot read ({type(e).__name__})") from None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -171,9 +178,9 @@ def load_register(data: Path) -> list[Decision]:
 def load_owners(data: Path) -> Owners:
     """``owners.yaml`` beside the extract, else the shipped one."""
     local = Path(data) / OWNERS_NAME
-    path = local if local.is_file() else SHIPPED_OWNERS
+    path = inside(Path(data), local) if local.is_file() else SHIPPED_OWNERS
     try:
-        return Owners.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return Owners.model_validate(safe_load(path.read_bytes()))
     except ValidationError as e:
         raise TriageError(f"{path.name}: {_one_line(e)}") from None
     except (OSError, yaml.YAMLError) as e:

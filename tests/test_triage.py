@@ -246,3 +246,31 @@ def test_a_processing_activity_finding_is_owned_by_the_activity_owner(base):
     high = reg[reg["severity"] == "high"].iloc[0]
     assert high["due"] == AS_OF + dt.timedelta(days=10)  # the company's remediation days
     assert run.manifest["triage"]["owners"]["path"].endswith("owners.yaml")
+
+
+def test_a_register_alias_bomb_is_one_line_and_exit_2(tmp_path, capsys):
+    """The register is a file from outside: read with the same size and alias limits as the policy."""
+    from audit_lib.cli import main
+
+    data = tmp_path / "extract"
+    shutil.copytree(SAMPLE, data)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
+    (data / "triage.yaml").write_text(bomb, encoding="utf-8")
+    assert main(["check", "--data", str(data), "--period", "2026-10", "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "triage.yaml" in err[0] and "alias" in err[0]
+
+
+def test_a_register_linked_from_outside_the_extract_is_refused(tmp_path, capsys):
+    from audit_lib.cli import main
+
+    data = tmp_path / "extract"
+    shutil.copytree(SAMPLE, data)
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("finding_id,status\n", encoding="utf-8")
+    (data / "triage.csv").symlink_to(outside)
+    assert main(["check", "--data", str(data), "--period", "2026-10", "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "leads outside the extract folder" in err[0]
