@@ -99,6 +99,17 @@ def restore(
 
 def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]) -> None:
     """Write the connection's typed tables and daily summaries into a new cache entry (atomically)."""
+    write_entry(con, entry, files, columns)
+    _prune(entry.parent)
+
+
+def write_entry(
+    con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]
+) -> None:
+    """Write the typed tables, daily summaries and file facts into the folder ``entry`` (atomically).
+
+    Also the report's snapshot: its notebooks re-open the extract the check run read (see report.py).
+    """
     work = entry.with_name(entry.name + f".tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -120,7 +131,6 @@ def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], c
     (work / "files.json").write_text(json.dumps(facts, indent=1), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     work.rename(entry)
-    _prune(entry.parent)
 
 
 def _prune(root: Path) -> None:

@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from . import cache
 from .atomic import staging_for, swap_into_place
 from .checks import load_checks
 from .dates import as_of_for
@@ -39,9 +40,11 @@ def audit_to_folder(
     command: str = "check",
     choices: Choices | None = None,
     history: Path | None = None,
+    snapshot: Path | None = None,
 ) -> tuple[Results, dict]:
     """Run the whole audit and write findings.{csv,parquet,xlsx}, the triage template and manifest.json into
-    ``out``. ``history`` (the reports folder) dates each finding's first sighting in findings.xlsx."""
+    ``out``. ``history`` (the reports folder) dates each finding's first sighting in findings.xlsx;
+    ``snapshot`` (a private temporary folder) receives the typed extract for the report's notebooks."""
     started = dt.datetime.now(dt.timezone.utc)
     progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     triage = register_evidence(Path(data))  # a bad register row stops the run before anything is written
@@ -57,6 +60,8 @@ def audit_to_folder(
     ) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
+        if snapshot is not None:
+            cache.write_entry(extract.con, snapshot, extract.files, extract.source_columns)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
         _working_register(extract, results, out / "findings.xlsx", history)
         outputs.append(write_template(results.findings, Path(data), out))

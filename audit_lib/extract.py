@@ -71,9 +71,11 @@ class Extract:
         profile_dirs: list[str | Path] | None = None,
         cache: bool = False,
         date_order: str | None = None,
+        snapshot: str | Path | None = None,
     ):
         self.root = Path(data)
         self.use_cache = cache  # interactive re-opening: see audit_lib/cache.py
+        self.snapshot = Path(snapshot) if snapshot else None  # the report's check run wrote it (cache.write_entry)
         # source profiles "TABLE=NAME", their folders and the date order: explicit, recorded in the manifest
         self.choices = Choices(list(profiles or []), [Path(d).resolve() for d in profile_dirs or []], date_order)
         self.skipped: list[tuple[Path, str]] = []  # files seen and deliberately not read (error logs)
@@ -171,7 +173,7 @@ class Extract:
         for line in skipped_lines(self.skipped, self.root):
             self.progress(line)
         self._reader = ProfileReader(plans, self.choices.date_order)
-        entry = (
+        entry = self.snapshot or (
             cache.entry_for(self.files, self.as_of, self.policy.sha256, self.choices.record())
             if self.use_cache
             else None
@@ -180,10 +182,11 @@ class Extract:
         if restored is not None:
             cached, self.source_columns = restored
             self._define_over_cache(cached)
-            self.progress(f"re-opened unchanged extract from the cache ({entry})")
+            source = "the check run's snapshot" if self.snapshot else "unchanged extract from the cache"
+            self.progress(f"re-opened {source} ({entry})")
         else:
             self._read_all()
-            if entry is not None:
+            if entry is not None and self.snapshot is None:
                 cache.save(self.con, entry, self.files, self.source_columns)
         self._empty_tables()
         self.profile_notes = profile_notes(plans)

@@ -33,6 +33,7 @@ class Run:
     as_of: dt.date
     policy: Policy
     run_dir: Path | None = None
+    extract_db: Path | None = None  # the report's snapshot of the extract its check run read
     _results: Results | None = field(default=None, repr=False)
     shown: set[str] = field(default_factory=set, repr=False)  # check ids whose box this notebook showed
 
@@ -53,6 +54,7 @@ class Run:
             profiles=chosen.get("choices"),
             profile_dirs=chosen.get("dirs"),
             date_order=chosen.get("date_order"),
+            snapshot=self.extract_db,
         )
 
     @cached_property
@@ -92,8 +94,9 @@ class Run:
         return self.findings[self.findings["check_id"].isin(check_ids)].reset_index(drop=True)
 
 
-def open_run(data: str, as_of: str, policy: str = "", run_dir: str = "") -> Run:
-    """Open the audit of ``data`` for ``as_of`` (a run folder's findings are reused when given).
+def open_run(data: str, as_of: str, policy: str = "", run_dir: str = "", extract_db: str = "") -> Run:
+    """Open the audit of ``data`` for ``as_of`` (a run folder's findings are reused when given, and the
+    report's snapshot of the extract, ``extract_db``, instead of reading the files again).
 
     Each notebook opens its run once, at the top: a new run of the notebook embeds plotly.js again.
     """
@@ -103,6 +106,7 @@ def open_run(data: str, as_of: str, policy: str = "", run_dir: str = "") -> Run:
         as_of=dt.date.fromisoformat(str(as_of)),
         policy=load_policy(policy or None),
         run_dir=resolve(run_dir) if run_dir else None,
+        extract_db=Path(extract_db) if extract_db else None,
     )
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
 import shutil
 import sys
-import time
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -22,9 +23,14 @@ from .commands import audit_to_folder, choices_of
 from .dates import as_of_for, period_of
 from .errors import AuditError
 from .intake.sources import sha256_of
+from .kernels import Job, KernelPool
+from .nb import Run
+from .policy import load_policy
 
 NOTEBOOKS_DIR = Path(str(resources.files("audit_lib.notebooks")))  # notebooks/ mapped into the package
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+PRELOAD = ("papermill", "nbconvert")  # slow imports of this process, made in the kernels' threads meanwhile
+MAX_KERNELS = 4  # each holds pandas, plotly and a DuckDB connection: about 200 MB at scale S
 
 
 class ReportError(AuditError):
@@ -63,12 +69,12 @@ def render_period(
     period = period_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
     staging = staging_for(out / period)
-    progress = (
-        (lambda msg, end="\n": None)
-        if quiet
-        else (lambda msg, end="\n": print(msg, end=end, file=sys.stderr, flush=True))
-    )
+    progress = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    # the kernels start, and import what the notebooks and the page writers need, while the checks run
+    pool = KernelPool(kernels_for(len(notebooks)), notebooks[0].parent, preload=PRELOAD)
+    snapshot = tempfile.TemporaryDirectory(prefix=f"gdpr-audit-{os.getpid()}-")  # cleaned like Extract's
     try:
+        extract_db = Path(snapshot.name) / "extract"
         _, manifest = audit_to_folder(
             data,
             as_of,
@@ -78,21 +84,39 @@ def render_period(
             command="report",
             choices=choices,
             history=out,
+            snapshot=extract_db,
         )
-        base = {"data": str(data), "as_of": as_of.isoformat(), "policy": policy_path, "run_dir": str(staging)}
-        for i, src in enumerate(notebooks, 1):
-            progress(f"[{i}/{len(notebooks)}] {src.name} ...", end="")
-            started = time.monotonic()
-            try:
-                execute(src, staging / src.name, {**base, "reports_root": str(out)})
-            except BaseException:
-                progress(" failed")
-                raise
-            progress(f" {time.monotonic() - started:.1f} s")
-        from .report_html import write_html  # noqa: PLC0415 - nbconvert is only needed here
+        base = {
+            "data": str(data),
+            "as_of": as_of.isoformat(),
+            "policy": policy_path,
+            "run_dir": str(staging),
+            "extract_db": str(extract_db),
+        }
+        import nbformat  # noqa: PLC0415
 
-        progress("writing HTML")
-        pages = write_html(staging, [staging / src.name for src in notebooks], data, as_of, policy_path, out)
+        from .report_html import landing_pages, notebook_page, title_of  # noqa: PLC0415 - nbconvert: reports only
+
+        run = Run(data, as_of, load_policy(policy_path or None), run_dir=staging, extract_db=extract_db)
+        run.manifest  # noqa: B018 - read once here, shared read-only by the page writers
+        titles = {src.stem: title_of(nbformat.read(src, as_version=4), src.stem) for src in notebooks}
+
+        def page(src: Path, km) -> Path:
+            execute(src, staging / src.name, {**base, "reports_root": str(out)}, km)
+            return notebook_page(staging / src.name, titles[src.stem], run)
+
+        jobs = [Job(i, src.name, functools.partial(page, src)) for i, src in enumerate(notebooks, 1)]
+        with _papermill_quiet():
+            pool.submit(jobs)
+            pool.close()
+            # the landing pages need only the findings: written here while the kernels execute the notebooks
+            pages = landing_pages(staging, run, titles, out)
+            for _ in jobs:
+                job, err, seconds = pool.done.get()
+                progress(f"[{job.index}/{len(jobs)}] {job.name} ... {'failed' if err else f'{seconds:.1f} s'}")
+                if err is not None:
+                    raise err
+        pages += [(staging / src.name).with_suffix(".html") for src in notebooks]
         manifest["reports"] = [
             {"path": p.name, "sha256": sha256_of(p)} for p in [*pages, *(staging / src.name for src in notebooks)]
         ]
@@ -101,27 +125,40 @@ def render_period(
         )
         return swap_into_place(staging, out / period)
     except BaseException:
+        pool.kill()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        pool.close()  # no more work (or none at all, when the checks failed): the kernels shut down
+        pool.join()
+        snapshot.cleanup()
 
 
-def execute(src: Path, dst: Path, parameters: dict[str, str]) -> None:
-    """Execute one notebook with papermill; a failure becomes one line naming the notebook and cell."""
+def kernels_for(notebooks: int) -> int:
+    """How many kernels execute the notebooks: one per core, at most one per notebook and ``MAX_KERNELS``."""
+    return max(1, min(notebooks, os.cpu_count() or 1, MAX_KERNELS))
+
+
+def execute(src: Path, dst: Path, parameters: dict[str, str], km=None) -> None:
+    """Execute one notebook with papermill (on the started kernel ``km``, else a new one in the notebook's
+    folder); a failure becomes one line naming the notebook and cell."""
     import papermill as pm  # noqa: PLC0415 - slow import, only for reports
 
     try:
-        with _kernel_noise_silenced():
-            params = {k: v for k, v in parameters.items() if k != "reports_root" or _declares(src, k)}
-            pm.execute_notebook(
-                str(src),
-                str(dst),
-                parameters=params,
-                cwd=str(src.parent),
-                kernel_name="python3",
-                language="python",
-                progress_bar=False,
-                log_output=False,
-            )
+        declared = _declared(src)
+        params = {k: v for k, v in parameters.items() if k in declared}
+        pm.execute_notebook(
+            str(src),
+            str(dst),
+            parameters=params,
+            cwd=None if km else str(src.parent),  # papermill's cwd is a chdir of this whole process
+            kernel_name="python3",
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,  # saved at the end (and every 30 s): not 40 writes of 2 MB
+            **({"km": km} if km else {}),
+        )
     except pm.PapermillExecutionError as err:
         evalue = (str(err.evalue).strip().splitlines() or [""])[0]
         raise ReportError(f"{src.name}, cell {_source_cell(src, err.cell_index)}: {err.ename}: {evalue}") from None
@@ -135,34 +172,26 @@ def execute(src: Path, dst: Path, parameters: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def _kernel_noise_silenced():
-    """Keep papermill's parameter warnings and the kernels' own stderr chatter out of cron mail.
-
-    Failures still surface: papermill raises them with the cell, which we turn into one line.
-    """
+def _papermill_quiet():
+    """Keep papermill's log lines out of cron mail; failures still surface, as one line each (``execute``).
+    The kernels' own stderr goes nowhere (``kernels.KernelPool``)."""
     logger = logging.getLogger("papermill")
     level = logger.level
     logger.setLevel(logging.ERROR)
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)  # the kernel is a child process: it inherits file descriptor 2
     try:
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
         logger.setLevel(level)
 
 
-def _declares(src: Path, name: str) -> bool:
-    """Whether the notebook's ``parameters`` cell declares ``name`` (only 90_summary takes reports_root)."""
+def _declared(src: Path) -> set[str]:
+    """The names the notebook's ``parameters`` cell declares (only 90_summary takes reports_root)."""
     import nbformat  # noqa: PLC0415
 
     for cell in nbformat.read(src, as_version=4).cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return any(line.split(":")[0].split("=")[0].strip() == name for line in cell.source.splitlines())
-    return False
+            return {line.split(":")[0].split("=")[0].strip() for line in cell.source.splitlines()}
+    return set()
 
 
 def _source_cell(src: Path, executed_index: int) -> int:

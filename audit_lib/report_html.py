@@ -13,31 +13,26 @@ import nbformat
 from markupsafe import Markup
 
 from .nb import Run
-from .policy import load_policy
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8") if (TEMPLATES / "report.css").exists() else ""
 
 
-def write_html(
-    folder: Path, executed: list[Path], data: Path, as_of: dt.date, policy: str, reports_root: Path
-) -> list[Path]:
-    """Write ``index.html`` and one HTML per executed notebook into ``folder``; return their paths."""
-    run = Run(data=data, as_of=as_of, policy=load_policy(policy or None), run_dir=folder)
-    titles = {}
-    pages = []
-    for path in executed:
-        nb = nbformat.read(path, as_version=4)
-        titles[path.stem] = title_of(nb, path.stem)
-        page = folder / f"{path.stem}.html"
-        page.write_text(notebook_html(nb, titles[path.stem], run), encoding="utf-8")
-        pages.append(page)
-        drop_embedded_plotly(path)
+def notebook_page(executed: Path, title: str, run: Run) -> Path:
+    """Write ``<name>.html`` beside the executed notebook and keep plotly.js in the page only; return it."""
+    page = executed.with_suffix(".html")
+    page.write_text(notebook_html(nbformat.read(executed, as_version=4), title, run), encoding="utf-8")
+    drop_embedded_plotly(executed)
+    return page
+
+
+def landing_pages(folder: Path, run: Run, titles: dict[str, str], reports_root: Path) -> list[Path]:
+    """Write ``index.html`` (linking the notebook pages ``titles`` names) and ``evidence.html``; return them."""
     index = folder / "index.html"
     index.write_text(index_html(run, titles, reports_root), encoding="utf-8")
     appendix = folder / "evidence.html"
     appendix.write_text(evidence_page(run), encoding="utf-8")
-    return [index, appendix, *pages]
+    return [index, appendix]
 
 
 def drop_embedded_plotly(path: Path) -> None:

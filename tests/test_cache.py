@@ -105,3 +105,24 @@ def test_a_reopened_extract_still_knows_which_columns_its_files_held(tmp_path, c
             assert ex.has_column("persons", "collected_at") and not ex.has_column("persons", "art14_notice_at")
         assert status["reason"] == "column persons.art14_notice_at not provided"
     assert any("re-opened unchanged extract from the cache" in m for m in messages)
+
+
+def test_the_reports_notebooks_read_the_snapshot_of_the_check_run_not_the_files_again(tmp_path):
+    """``gdpr-audit report``: the notebooks see exactly what the check run read, even if a file changed since."""
+    import datetime as dt
+
+    from audit_lib.commands import audit_to_folder
+    from audit_lib.extract import Extract
+
+    folder = write_extract(tmp_path / "x", TABLES)
+    snapshot = tmp_path / "snapshot"
+    audit_to_folder(folder, dt.date(2026, 10, 31), None, tmp_path / "out", quiet=True, snapshot=snapshot)
+    assert sorted(p.name for p in snapshot.iterdir()) == ["extract.duckdb", "files.json"]
+    write_extract(folder, {"persons": [*TABLES["persons"], {"person_id": "p3", "subject_type": "customer"}]})
+    messages = []
+    with Extract(folder, dt.date(2026, 10, 31), snapshot=snapshot, progress=messages.append) as ex:
+        assert ex.con.execute("SELECT count(*) FROM persons_all").fetchone()[0] == 2
+        assert [m.split(" (")[0] for m in messages] == ["re-opened the check run's snapshot"]
+        assert {f.path.name: f.rows for f in ex.files} == {"persons.csv": 2, "connection_logs.csv": 2}
+    with Extract(folder, dt.date(2026, 10, 31)) as ex:  # the files as they are now
+        assert ex.con.execute("SELECT count(*) FROM persons_all").fetchone()[0] == 3

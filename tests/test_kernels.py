@@ -1,0 +1,73 @@
+"""The report's warm kernels: each notebook starts from a clean namespace, and a failure stops the pool."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from audit_lib import report
+from audit_lib.kernels import Job, KernelPool
+
+pytestmark = pytest.mark.slow
+
+
+def notebook(folder: Path, name: str, *sources: str) -> Path:
+    path = folder / name
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return path
+
+
+def outputs(path: Path) -> list[tuple[int, str]]:
+    cells = nbformat.read(path, as_version=4).cells
+    return [(c.execution_count, "".join(o.get("text", "") for o in c.outputs).strip()) for c in cells]
+
+
+def heartbeat_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if type(t).__name__ == "HBChannel"]
+
+
+def run_all(pool: KernelPool, jobs: list[Job]) -> list[tuple[str, BaseException | None]]:
+    pool.submit(jobs)
+    pool.close()
+    done = [pool.done.get(timeout=120) for _ in jobs]
+    pool.join()
+    return [(job.name, err) for job, err, _ in done]
+
+
+def test_a_reused_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
+    first = notebook(tmp_path, "01.ipynb", "leak = 1\nprint('set')", "import os\nprint(os.getpid())")
+    second = notebook(tmp_path, "02.ipynb", "print('leak' in dir())", "import os\nprint(os.getpid())")
+    heartbeats = len(heartbeat_threads())
+    pool = KernelPool(1, tmp_path)
+    jobs = [
+        Job(i, src.name, functools.partial(report.execute, src, tmp_path / f"out-{src.name}", {}))
+        for i, src in enumerate([first, second], 1)
+    ]
+    assert run_all(pool, jobs) == [("01.ipynb", None), ("02.ipynb", None)]
+    one, two = outputs(tmp_path / "out-01.ipynb"), outputs(tmp_path / "out-02.ipynb")
+    assert one[0] == (1, "set") and two[0] == (1, "False")  # nothing left behind, counting from 1 again
+    assert one[1][1] == two[1][1]  # one kernel executed both
+    assert len(heartbeat_threads()) == heartbeats  # papermill's clients of a kernel it does not own are closed
+
+
+def test_a_failing_notebook_is_reported_and_the_other_kernels_are_stopped(tmp_path):
+    fails = notebook(tmp_path, "01.ipynb", "raise KeyError('boom')")
+    slow = notebook(tmp_path, "02.ipynb", "import time\ntime.sleep(600)")
+    pool = KernelPool(2, tmp_path)
+    jobs = [
+        Job(i, src.name, functools.partial(report.execute, src, tmp_path / f"out-{src.name}", {}))
+        for i, src in enumerate([fails, slow], 1)
+    ]
+    pool.submit(jobs)
+    job, err, _ = pool.done.get(timeout=120)
+    assert (job.name, str(err)) == ("01.ipynb", "01.ipynb, cell 1: KeyError: 'boom'")
+    started = time.monotonic()
+    pool.kill()
+    pool.join()
+    assert time.monotonic() - started < 60  # the sleeping kernel was killed, not waited for
+    assert not any(t.is_alive() for t in pool.threads)
