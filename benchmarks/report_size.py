@@ -1,4 +1,7 @@
-"""The size of each report HTML file beyond its embedded plotly.js (target: under 1 MB)."""
+"""The size of a month folder and of each report page beyond its embedded plotly.js.
+
+Targets: a month folder ≤ 12 MB at every scale (a mail server accepts it), each page < 1 MB beyond plotly.js.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ MB = 1_000_000
 
 
 def plotly_js() -> bytes:
-    from plotly.offline import get_plotlyjs  # noqa: PLC0415
+    """The plotly.js the pages embed: the audit's own bundle (``scripts/build_plotly_bundle.sh``)."""
+    from audit_lib.nb import plotly_js as bundle  # noqa: PLC0415
 
-    return get_plotlyjs().encode("utf-8")
+    return bundle().encode("utf-8")
 
 
 def html_sizes(folder: Path) -> list[dict]:
@@ -32,3 +36,8 @@ def html_sizes(folder: Path) -> list[dict]:
             }
         )
     return rows
+
+
+def folder_bytes(folder: Path) -> int:
+    """Every file of a month folder (pages, notebooks, findings, manifest): what is mailed or archived."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

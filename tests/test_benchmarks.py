@@ -76,8 +76,59 @@ def test_report_sizes_are_measured_beyond_plotly_js(smoke):
     assert "index.html" in pages and len(pages) > 1
     for page in pages.values():
         assert page["beyond_plotly_bytes"] == page["bytes"] - page["plotly_js_bytes"] > 0
+    assert pages["02_retention.html"]["plotly_js_copies"] == 1  # the audit's own bundle, once
+    assert report["folder_bytes"] > sum(p["bytes"] for p in pages.values())  # notebooks and findings too
+
+
+def test_targets_table_says_which_round_two_targets_are_met():
+    from benchmarks.tables import render
+
+    def rec(scale, tool, wall, mib=100.0, **extra):
+        return {"scale": scale, "tool": tool, "wall_s": wall, "peak_rss_mib": mib, "status": "ok", "repeat": 1, **extra}
+
+    doc = {
+        "results": [
+            rec("S", "check", 1.0),
+            rec("S", "pandas", 1.5),
+            rec("S", "report", 9.0, folder_bytes=10_400_000),
+            rec("M", "check", 11.0),
+            rec("M", "floor", 10.0),
+            rec("L", "check", 130.0),
+            rec("L", "floor", 100.0),
+            rec("L", "report", 59.0, mib=3500.0, folder_bytes=12_500_000),
+            rec("XL", "check", 900.0, mib=2048.0),
+        ]
+    }
+    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[2] for line in render([doc]).splitlines()[4:13]}
+    assert rows == {
+        "check ≤ 1.2× the floor at M": "yes",
+        "check ≤ 1.2× the floor at L": "**no**",
+        "check faster than pandas at S": "yes",
+        "report ≤ 8 s at S": "**no**",
+        "report ≤ 60 s at L": "yes",
+        "report peak memory ≤ 3 GB at L": "**no**",
+        "month folder ≤ 12 MB at S": "yes",
+        "month folder ≤ 12 MB at L": "**no**",
+        "check finishes at XL (1 billion log rows), time and peak recorded": "yes",
+    }
 
 
 def test_pandas_out_of_memory_at_the_cap_is_recorded_not_raised(tmp_path, data_dir):
     record = bench(tmp_path / "results.json", data_dir, "--tools", "pandas", "--pandas-cap-gb", "0.3")["results"][0]
     assert (record["tool"], record["status"], record["memory_cap_gib"]) == ("pandas", "oom", 0.3)
+
+
+def test_the_xl_builder_grows_the_logs_to_the_rows_asked_and_check_runs_on_them(tmp_path):
+    """XL is L with a billion log rows; the same builder on S with 10,000 more rows, checked end to end."""
+    from audit_lib.sample.generate import generate
+    from benchmarks.xl import build
+
+    s_rows = generate(tmp_path / "s", "S", 42, "2026-10")["rows"]["connection_logs"]
+    info = build(tmp_path / "xl", rows=s_rows + 10_000, base="S")
+    extra = info["connection_logs_rows"] - s_rows
+    assert len(list((tmp_path / "xl" / "connection_logs" / "xl").glob("*.csv"))) == 13  # a year and a month
+    assert abs(extra - 10_000) < 200  # days keep their weekday rhythm: the total is close, not exact
+    cmd = [sys.executable, "-m", "audit_lib.cli", "check", "--data", str(tmp_path / "xl"), "--period", "2026-10"]
+    subprocess.run([*cmd, "--out", str(tmp_path / "out"), "--quiet"], check=True, capture_output=True, cwd=REPO)
+    rows = {i["path"]: i["rows"] for i in json.loads((tmp_path / "out" / "manifest.json").read_text())["inputs"]}
+    assert sum(n for p, n in rows.items() if p.startswith("connection_logs/")) == s_rows + extra  # exact
