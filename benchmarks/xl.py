@@ -32,6 +32,8 @@ def build(folder: Path, seed: int = 42, period: str = "2026-10", rows: int = LOG
     extra = folder / "connection_logs" / "xl"
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir()
-    written = logs.write_background(con, extra, start, as_of, rows - have, SCALES[base].persons, SCALES[base].parquet_logs)
+    written = logs.write_background(
+        con, extra, start, as_of, rows - have, SCALES[base].persons, SCALES[base].parquet_logs
+    )
     con.close()
     return {"connection_logs_rows": have + sum(written.values())}
