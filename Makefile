@@ -1,6 +1,7 @@
 # Two commands do all the setup on a fresh machine with Python 3.11+ and pip:
 #   make report   - create .venv, install, render the sample period's reports into reports/2026-10/
 #   make test     - create .venv, install with test tools and a browser, lint (ruff), run every test and notebook
+#                   on every core (plain `pytest` runs them one after another; `pytest -m 'not slow'` in a minute)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +26,7 @@ test: $(BIN)/.installed
 	bash scripts/install_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n logical
 
 clean:
 	rm -rf $(VENV) reports/20*

@@ -33,13 +33,6 @@ os.environ["XDG_CACHE_HOME"] = _KERNEL_CACHE  # nbval's and papermill's kernels 
 atexit.register(shutil.rmtree, _KERNEL_CACHE, ignore_errors=True)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Notebook cells (nbval) execute whole notebooks: they are slow like the report tests."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(scope="session")
 def fresh_sample(tmp_path_factory) -> Path:
     """``gdpr-audit sample`` at scale S, seed 42, period 2026-10: generated once per session."""

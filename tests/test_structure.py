@@ -60,3 +60,16 @@ def test_the_cache_module_does_not_import_the_extract_or_the_manifest():
 def test_no_check_id_is_special_cased_in_the_runner():
     text = (PACKAGE / "run.py").read_text(encoding="utf-8")
     assert not re.search(r"[\"'](RET|LB|TR|DSR|BR|SEC|DQ)-[A-Z0-9-]+[\"']", text)
+
+
+def test_make_test_runs_each_file_as_one_unit_of_work_and_renders_the_sample_once():
+    """pytest-xdist's units (root conftest.py): a notebook's cells stay in one kernel, in order; the report
+    and browser tests share the session's rendered sample."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root)
+    assert root.unit_of("notebooks/01_intake.ipynb::Cell 0") == root.unit_of("notebooks/01_intake.ipynb::Cell 9")
+    assert root.unit_of("tests/test_report.py::test_x[tiny]") == root.unit_of("tests/test_browser.py::test_y")
+    assert root.unit_of("tests/test_cache.py::test_a") != root.unit_of("tests/test_triage.py::test_a")
