@@ -47,7 +47,7 @@ def parameters(run) -> pd.DataFrame:
     """One row per retention rule: the period, where the policy states it and the law behind it."""
     rows = []
     for check in retention_checks():
-        for name in check.params:
+        for name in dict.fromkeys([check.policy, *check.params]):  # a shared relation may hold the period
             param = run.policy.parameters.get(name)
             if param is None:
                 continue
@@ -224,24 +224,22 @@ def due_summary(run, days: int = 30) -> pd.DataFrame:
 
 
 def log_volume(run) -> pd.DataFrame:
-    """Connection-log rows per local calendar month, split into past the retention period or not."""
+    """Connection-log rows per local calendar month, split into past the retention period or not (the
+    days RET-CONNECTION-LOG-1Y counts: the shared relation connection_log_retention)."""
     if "connection_logs" not in run.extract.provided:
         return pd.DataFrame(columns=["month", "state", "rows"])
-    values = run.extract.params()
-    return run.extract.sql(
-        """
-        SELECT date_trunc('month', day)::DATE AS month,
-               CASE WHEN add_years(day, $years) < $as_of THEN 'past the retention period'
-                    ELSE 'within the retention period' END AS state,
-               sum(rows)::BIGINT AS rows
-        FROM connection_logs_days  -- the daily summary made at load: no second scan of the logs
-        WHERE _missing = '' AND _invalid = '' AND _future = ''
-        GROUP BY ALL
-        ORDER BY month, state
-        """,
-        years=values["connection_log_years"],
-        as_of=run.as_of,
-    )
+    ensure_shared(run.extract, _LOG_VOLUME)
+    return run.extract.sql(_LOG_VOLUME, as_of=run.as_of)
+
+
+_LOG_VOLUME = """
+SELECT date_trunc('month', day)::DATE AS month,
+       CASE WHEN deadline < $as_of THEN 'past the retention period' ELSE 'within the retention period' END AS state,
+       sum(rows)::BIGINT AS rows
+FROM connection_log_retention
+GROUP BY ALL
+ORDER BY month, state
+"""
 
 
 def log_cutoff(run) -> dt.date:
