@@ -9,6 +9,7 @@ when a condition on the row holds). Loading a profile checks every name against 
 from __future__ import annotations
 
 import zoneinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -187,10 +188,23 @@ class Profile(Mapping):
 
 
 def load_profile(path: Path) -> Profile:
-    """Read and validate one profile file; a mistake is one line naming the file and the key."""
+    """Read and validate one profile file; a mistake is one line naming the file and the key.
+
+    The file is read on every call; parsing is cached by its path and content (every extract opened
+    looks at the shipped profiles), and each caller gets its own copy of the model.
+    """
     try:
-        raw = safe_load(Path(path).read_bytes())
-    except (OSError, yaml.YAMLError) as err:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"profile {path}: unreadable ({yaml_problem(err)})") from None
+    return _parsed_profile(str(path), data).model_copy(deep=True)
+
+
+@lru_cache(maxsize=64)
+def _parsed_profile(path: str, data: bytes) -> Profile:
+    try:
+        raw = safe_load(data, _FAST_LOADER)
+    except yaml.YAMLError as err:
         raise InputError(f"profile {path}: unreadable ({yaml_problem(err)})") from None
     if not isinstance(raw, dict):
         raise InputError(f"profile {path}: expected a mapping with name, table, format, match, columns")
@@ -204,6 +218,9 @@ def load_profile(path: Path) -> Profile:
     if profile.name != Path(path).stem:
         raise InputError(f"profile {path}: name '{profile.name}' must be the file name without .yaml")
     return profile
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same documents
 
 
 def yaml_problem(err: Exception) -> str:
