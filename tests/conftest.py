@@ -52,6 +52,28 @@ def sample_report(tmp_path_factory) -> Path:
     return report.render_period(SAMPLE, dt.date(2026, 10, 31), None, out, quiet=True)
 
 
+# the browser the report, JupyterLab and plotly-bundle tests drive (scripts/install_browser.sh installs it)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def need_chromium() -> None:
+    """Skip without the browser locally; fail under CI=true, where it must be installed."""
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: run scripts/install_browser.sh"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 # the declared checks; tests/test_docs.py holds them to spec/checks.md's ids (a contract)
 CATALOGUE = frozenset(c.id for c in load_checks())
 

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
 
 from audit_lib import report
-from conftest import ROOT, write_extract
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, need_chromium, write_extract
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SAMPLE = ROOT / "sample_data"
 HAS_SAMPLE = SAMPLE.is_dir() and any(p.name.startswith("persons") for p in SAMPLE.iterdir())
 TINY = {
@@ -52,15 +42,6 @@ COLOURS_JS = """async (b64) => {
 }"""
 
 
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: run scripts/install_browser.sh"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def rendered(request, tmp_path_factory) -> Path:
     """A period rendered with every notebook: the session's sample report when present, else a tiny extract."""
@@ -74,11 +55,11 @@ def rendered(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -18,29 +18,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, need_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NOTEBOOK = "02_retention.ipynb"
 TOKEN = "audit-test-token"
 RUN_TIMEOUT = 240_000
-
-
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: run scripts/install_browser.sh"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -57,7 +39,7 @@ def charts_in(path: Path) -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on a free local port serving a folder with one copied notebook."""
-    _need_chromium()
+    need_chromium()
     root = tmp_path_factory.mktemp("lab")
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, root / NOTEBOOK)
     home = root.parent / f"{root.name}-home"
@@ -176,7 +158,7 @@ def test_charts_survive_run_all_twice_save_and_reopen(lab):
     assert expected >= 2
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = _open_notebook(browser, url, errors)
         try:
             first = _run_all(page)

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from . import background, logs, macros, registers, writer
 from . import timeutil as T
-from .identity import PERSON_COLUMNS, make_pool
+from .identity import make_pool
 from .plan import Plan
 from .plant_consent import plant_consent_proof, plant_consent_sends, plant_objections
 from .plant_notices import plant_optout, plant_restrictions, plant_source_notices
@@ -19,7 +19,7 @@ from .plant_quality import plant_logs, plant_table_quality
 from .plant_registers import plant_recipients, plant_ropa
 from .plant_retention import plant_customers, plant_former_customers, plant_prospects
 from .plant_rights import plant_breaches, plant_deadlines, plant_id_documents, plant_payments, plant_request_outcomes
-from .tables import COLUMNS
+from .tables import COLUMNS, PERSON_COLUMNS
 
 PLANT_IDENTITIES = 400
 

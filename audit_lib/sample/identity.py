@@ -39,18 +39,6 @@ JOB_TITLES = (
     "Consulting engineer",
     "Procurement officer",
 )
-PERSON_COLUMNS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postal_address",
-    "country",
-    "company",
-    "job_title",
-    "linkedin_url",
-    "company_number",
-)
 
 
 def _ascii(text: str) -> str:

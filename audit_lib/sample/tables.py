@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+# the identity columns of a person (Faker-made in identity.py), last in persons' contract order
+PERSON_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postal_address",
+    "country",
+    "company",
+    "job_title",
+    "linkedin_url",
+    "company_number",
+)
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "persons": (
         "person_id",
@@ -13,16 +27,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "archived",
         "legal_hold",
         "art14_notice_at",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "postal_address",
-        "country",
-        "company",
-        "job_title",
-        "linkedin_url",
-        "company_number",
+        *PERSON_COLUMNS,
     ),
     "consents": ("consent_id", "person_id", "purpose", "status", "recorded_at", "proof_ref", "wording_version"),
     "objections": ("objection_id", "person_id", "email", "scope", "registered_at"),
