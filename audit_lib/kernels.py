@@ -53,6 +53,7 @@ class KernelPool:
         self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.done: queue.Queue[tuple[Job, BaseException | None, float]] = queue.Queue()
         self.pids: list[int] = []
+        self.killed = threading.Event()  # no job starts after kill()
         self._lock = threading.Lock()
         self.threads = [threading.Thread(target=self._serve, daemon=True, name=f"kernel-{i}") for i in range(size)]
         for t in self.threads:
@@ -69,6 +70,7 @@ class KernelPool:
 
     def kill(self) -> None:
         """Stop every kernel now (a notebook failed or the user pressed Ctrl-C); the jobs left are dropped."""
+        self.killed.set()
         with self._lock:
             pids = list(self.pids)
         while True:
@@ -99,13 +101,15 @@ class KernelPool:
             run_sync(km.start_kernel)(cwd=str(self.cwd), stderr=subprocess.DEVNULL)
             with self._lock:
                 self.pids.append(km.provisioner.pid)
+                if self.killed.is_set():  # killed while this kernel was starting
+                    os.kill(km.provisioner.pid, signal.SIGKILL)
             for module in self.preload:
                 importlib.import_module(module)
             run_sync(_execute_quietly)(km, WARM_UP)
         except Exception as err:  # noqa: BLE001 - reported with the first notebook this kernel takes
             started = err
         try:
-            while (job := self.jobs.get()) is not None:
+            while (job := self.jobs.get()) is not None and not self.killed.is_set():
                 began = time.monotonic()
                 try:
                     if started is not None:
@@ -145,11 +149,26 @@ def _tracked_manager_class():
 
 
 async def _execute_quietly(km, code: str) -> None:
-    """Run ``code`` in the kernel without output or history, and wait until it is done."""
+    """Run ``code`` in the kernel without output or history, and wait until it is done; a kernel that dies
+    meanwhile (killed when another notebook failed) ends the wait within a second, not at the timeout."""
+    import time  # noqa: PLC0415
+
     kc = km.client()
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=START_TIMEOUT)
-        await kc.execute_interactive(code, silent=True, store_history=False, timeout=START_TIMEOUT)
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                reply = await kc.get_shell_msg(timeout=1)
+            except queue.Empty:
+                if not await km.is_alive():
+                    raise RuntimeError("the kernel died") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the kernel did not answer in {START_TIMEOUT} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return
     finally:
         kc.stop_channels()

@@ -71,3 +71,30 @@ def test_a_failing_notebook_is_reported_and_the_other_kernels_are_stopped(tmp_pa
     pool.join()
     assert time.monotonic() - started < 60  # the sleeping kernel was killed, not waited for
     assert not any(t.is_alive() for t in pool.threads)
+
+
+def test_waiting_on_a_killed_kernel_ends_within_seconds_not_at_the_timeout(tmp_path):
+    """kill() may land while a kernel is being reset for its next notebook: the wait notices the death."""
+    import os
+    import signal
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    from audit_lib.kernels import START_TIMEOUT, _execute_quietly
+
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(tmp_path))
+    try:
+        run_sync(_execute_quietly)(km, "import time")
+        kc = km.client()
+        kc.start_channels()
+        kc.execute("time.sleep(600)")  # busy, as a kernel in the middle of a notebook
+        os.kill(km.provisioner.pid, signal.SIGKILL)
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="(?i)kernel died"):
+            run_sync(_execute_quietly)(km, "get_ipython().reset(new_session=True)")
+        assert time.monotonic() - started < START_TIMEOUT / 4
+        kc.stop_channels()
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
