@@ -41,6 +41,7 @@ def audit_to_folder(
     choices: Choices | None = None,
     history: Path | None = None,
     snapshot: Path | None = None,
+    memory_limit: str | None = None,
 ) -> tuple[Results, dict]:
     """Run the whole audit and write findings.{csv,parquet,xlsx}, the triage template and manifest.json into
     ``out``. ``history`` (the reports folder) dates each finding's first sighting in findings.xlsx;
@@ -57,6 +58,7 @@ def audit_to_folder(
         profiles=choices.profiles,
         profile_dirs=choices.dirs,
         date_order=choices.date_order,
+        memory_limit=memory_limit,
     ) as extract:
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)

@@ -40,7 +40,7 @@ class Run:
     @cached_property
     def extract(self):
         """The loaded extract (for charts that need more than the findings)."""
-        from .extract import Extract  # noqa: PLC0415
+        from .extract import SNAPSHOT_MEMORY_LIMIT, Extract  # noqa: PLC0415
 
         # interactive use re-opens an unchanged extract from the cache; the monthly run (run_dir) never caches
         # the profiles of the run come from its manifest (never from the environment)
@@ -55,6 +55,7 @@ class Run:
             profile_dirs=chosen.get("dirs"),
             date_order=chosen.get("date_order"),
             snapshot=self.extract_db,
+            memory_limit=SNAPSHOT_MEMORY_LIMIT if self.extract_db else None,  # one of several kernels
         )
 
     @cached_property

@@ -22,6 +22,7 @@ from .atomic import staging_for, swap_into_place
 from .commands import audit_to_folder, choices_of
 from .dates import as_of_for, period_of
 from .errors import AuditError
+from .extract import REPORT_CHECK_MEMORY_LIMIT
 from .intake.sources import sha256_of
 from .kernels import Job, KernelPool
 from .nb import Run
@@ -85,6 +86,7 @@ def render_period(
             choices=choices,
             history=out,
             snapshot=extract_db,
+            memory_limit=REPORT_CHECK_MEMORY_LIMIT,  # the kernels warm up beside it
         )
         base = {
             "data": str(data),

@@ -126,3 +126,31 @@ def test_the_reports_notebooks_read_the_snapshot_of_the_check_run_not_the_files_
         assert {f.path.name: f.rows for f in ex.files} == {"persons.csv": 2, "connection_logs.csv": 2}
     with Extract(folder, dt.date(2026, 10, 31)) as ex:  # the files as they are now
         assert ex.con.execute("SELECT count(*) FROM persons_all").fetchone()[0] == 3
+
+
+def test_a_report_shares_memory_between_its_check_and_its_kernels(tmp_path):
+    """The report's check gets a smaller DuckDB cap than a plain check (the kernels warm up beside it), and a
+    notebook re-opening the run's snapshot a smaller one again (one of several kernels)."""
+    import datetime as dt
+
+    import duckdb
+
+    from audit_lib import extract, nb
+    from audit_lib.commands import audit_to_folder
+    from audit_lib.policy import load_policy
+
+    def cap(setting: str) -> str:
+        con = duckdb.connect()
+        con.execute("SET memory_limit = ?", [setting])
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    folder = write_extract(tmp_path / "x", TABLES)
+    snapshot = tmp_path / "snapshot"
+    audit_to_folder(folder, dt.date(2026, 10, 31), None, tmp_path / "out", quiet=True, snapshot=snapshot)
+    run = nb.Run(data=folder, as_of=dt.date(2026, 10, 31), policy=load_policy(), extract_db=snapshot)
+    got = run.extract.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert got == cap(extract.SNAPSHOT_MEMORY_LIMIT) != cap(extract.MEMORY_LIMIT)
+    with extract.Extract(folder, dt.date(2026, 10, 31), memory_limit=extract.REPORT_CHECK_MEMORY_LIMIT) as ex:
+        got = ex.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert got == cap(extract.REPORT_CHECK_MEMORY_LIMIT) != cap(extract.MEMORY_LIMIT)
+    run.extract.close()
