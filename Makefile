@@ -13,7 +13,6 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null  # bytecode on every core, not one by one (pip)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (gdpr-audit)" > /dev/null
 	touch $@
 
