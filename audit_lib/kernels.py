@@ -14,12 +14,14 @@ managers are bound to the loop they were made in.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import queue
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +92,6 @@ class KernelPool:
             t.join()
 
     def _serve(self) -> None:
-        import time  # noqa: PLC0415
-
         from jupyter_core.utils import run_sync  # noqa: PLC0415
 
         km = _tracked_manager_class()(kernel_name="python3")
@@ -129,6 +129,7 @@ class KernelPool:
                 pass
 
 
+@functools.cache  # one class, made on first use: jupyter_client is imported only by the report
 def _tracked_manager_class():
     from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
 
@@ -151,8 +152,6 @@ def _tracked_manager_class():
 async def _execute_quietly(km, code: str) -> None:
     """Run ``code`` in the kernel without output or history, and wait until it is done; a kernel that dies
     meanwhile (killed when another notebook failed) ends the wait within a second, not at the timeout."""
-    import time  # noqa: PLC0415
-
     kc = km.client()
     kc.start_channels()
     try:

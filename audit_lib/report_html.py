@@ -6,6 +6,7 @@ MathJax and Mermaid, and plotly.js is embedded by the notebooks themselves (once
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -20,9 +21,11 @@ CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8") if (TEMPLATES / "re
 
 def notebook_page(executed: Path, title: str, run: Run) -> Path:
     """Write ``<name>.html`` beside the executed notebook and keep plotly.js in the page only; return it."""
+    nb = nbformat.read(executed, as_version=4)
     page = executed.with_suffix(".html")
-    page.write_text(notebook_html(nbformat.read(executed, as_version=4), title, run), encoding="utf-8")
-    drop_embedded_plotly(executed)
+    page.write_text(notebook_html(copy.deepcopy(nb), title, run), encoding="utf-8")  # it drops stderr for the page
+    drop_embedded_plotly(nb)
+    nbformat.write(nb, executed)
     return page
 
 
@@ -35,16 +38,14 @@ def landing_pages(folder: Path, run: Run, titles: dict[str, str], reports_root: 
     return [index, appendix]
 
 
-def drop_embedded_plotly(path: Path) -> None:
+def drop_embedded_plotly(nb) -> None:
     """Keep plotly.js in the HTML page only: the executed notebook beside it carries each chart as plotly's
     JSON (which JupyterLab draws), not a second copy of the library (a month folder stays small)."""
-    nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "application/vnd.plotly.v1+json" in data:
                 data.pop("text/html", None)
-    nbformat.write(nb, path)
 
 
 def title_of(nb, default: str) -> str:

@@ -45,11 +45,6 @@ def _provided(run, table: str) -> bool:
     return table in run.extract.provided
 
 
-def _params(run, *names: str) -> dict:
-    values = run.extract.params()
-    return {n: values[n] for n in names}
-
-
 def _empty_figure(fig: go.Figure, text: str) -> go.Figure:
     fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     return fig
