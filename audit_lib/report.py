@@ -18,6 +18,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from . import lean_imports  # noqa: F401 - first: before papermill imports nbformat
 from .atomic import staging_for, swap_into_place
 from .commands import audit_to_folder, choices_of
 from .dates import as_of_for, period_of
