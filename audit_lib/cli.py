@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from . import lookup_db
 from .errors import AuditError
 
 EPILOG_CHECK = """Example:
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     finally:
+        lookup_db.release()  # nothing of the run stays in the temporary folder
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cache
+from . import cache, lookup_db
 from .contract import Table, load_contract
 from .errors import InputError
 from .intake.canonical import build_daily_summary, build_typed, define_views
@@ -162,10 +162,8 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        for name, frame in lookup_tables(self.policy, self.as_of).items():
-            self.con.register(f"_{name}_df", frame)
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
-            self.con.unregister(f"_{name}_df")
+        key = lookup_db.year_key(self.policy.model_dump_json(), self.as_of)
+        lookup_db.attach(self.con, key, lambda: lookup_tables(self.policy, self.as_of))
 
     def _load(self) -> None:
         found = discover(self.root, list(self.contract))
