@@ -3,6 +3,10 @@
 #   make test     - create .venv, install with test tools and a browser, lint (ruff), run every test and notebook
 #                   on every core (plain `pytest` runs them one after another; `pytest -m 'not slow'` in a minute)
 PYTHON ?= python3
+# Python writes each module's bytecode on its first import. Some machines set PYTHONDONTWRITEBYTECODE
+# (this one does), and the install compiles nothing: every process would compile pandas, Jupyter and
+# DuckDB's Python side again, about 4 s of CPU each, in a suite that starts some 60 of them.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 PERIOD ?= 2026-10
@@ -11,8 +15,8 @@ PERIOD ?= 2026-10
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (gdpr-audit)" > /dev/null
 	touch $@
 
