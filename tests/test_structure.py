@@ -62,14 +62,53 @@ def test_no_check_id_is_special_cased_in_the_runner():
     assert not re.search(r"[\"'](RET|LB|TR|DSR|BR|SEC|DQ)-[A-Z0-9-]+[\"']", text)
 
 
-def test_make_test_runs_each_file_as_one_unit_of_work_and_renders_the_sample_once():
-    """pytest-xdist's units (root conftest.py): a notebook's cells stay in one kernel, in order; the report
-    and browser tests share the session's rendered sample."""
+def _root_conftest():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
     root = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(root)
+    return root
+
+
+def test_make_test_runs_each_file_as_one_unit_of_work_and_renders_the_sample_once():
+    """pytest-xdist's units (root conftest.py): a notebook's cells stay in one kernel, in order; the report
+    and browser tests share the session's rendered sample."""
+    root = _root_conftest()
     assert root.unit_of("notebooks/01_intake.ipynb::Cell 0") == root.unit_of("notebooks/01_intake.ipynb::Cell 9")
     assert root.unit_of("tests/test_report.py::test_x[tiny]") == root.unit_of("tests/test_browser.py::test_y")
     assert root.unit_of("tests/test_cache.py::test_a") != root.unit_of("tests/test_triage.py::test_a")
+
+
+def test_the_units_are_handed_out_in_collection_order_longest_first():
+    """The scheduler gives each worker the next unit in collection order (longest first), not xdist's
+    order by number of tests, which sent the three longest units last."""
+    from types import SimpleNamespace
+
+    root = _root_conftest()
+    config = SimpleNamespace(option=SimpleNamespace(loadscopereorder=True), getvalue=lambda name: ["2*popen"])
+    scheduler = root.pytest_xdist_make_scheduler(config, None)
+    sent = {}
+
+    class Worker:
+        def __init__(self, name):
+            self.name, self.shutting_down, self.gateway = name, False, SimpleNamespace(id=name)
+
+        def shutdown(self):
+            self.shutting_down = True
+
+        def send_runtest_some(self, indexes):
+            sent.setdefault(self.name, []).append([collection[i].split("::")[0] for i in indexes])
+
+    collection = ["tests/test_wheel.py::a", "tests/test_many.py::a", "tests/test_many.py::b", "tests/test_many.py::c"]
+    collection += ["tests/test_small.py::a"]
+    workers = [Worker("gw0"), Worker("gw1")]
+    for w in workers:
+        scheduler.add_node(w)
+        scheduler.add_node_collection(w, collection)
+    scheduler.schedule()
+    assert {w: units[0] for w, units in sent.items()} == {
+        "gw0": ["tests/test_wheel.py"],
+        "gw1": ["tests/test_many.py"] * 3,
+    }
+    assert config.option.loadscopereorder is False
