@@ -9,7 +9,6 @@ import sys
 import threading
 from pathlib import Path
 
-from . import lookup_db
 from .errors import AuditError
 
 EPILOG_CHECK = """Example:
@@ -95,7 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     finally:
-        lookup_db.release()  # nothing of the run stays in the temporary folder
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 

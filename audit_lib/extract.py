@@ -162,7 +162,7 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        key = lookup_db.year_key(self.policy.model_dump_json(), self.as_of)
+        key = lookup_db.year_key(self.policy.model_dump_json(), self.as_of.year)
         lookup_db.attach(self.con, key, lambda: lookup_tables(self.policy, self.as_of))
 
     def _load(self) -> None:

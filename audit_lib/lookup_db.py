@@ -1,99 +1,62 @@
-"""The lookup tables every extract reads, written once per process into a small read-only DuckDB file.
+"""The lookup tables every extract reads, converted once per process and lent to each connection.
 
 Each ``Extract`` needs the same 16 tables: the reference data (EEA, adequacy, country names, ...), the
 policy's tables and the working-day calendar (21,550 days). Creating them from DataFrames in every new
-connection took 38 ms of a tiny extract's 200 ms; attaching a file written once per process (per policy
-content and audit year) and naming its tables through views takes 8 ms. The test suite opens about 600
-extracts; an auditor's notebook opens one per period. docs/decisions.md has the measurement.
-
-The file lives in a ``gdpr-audit-<pid>-lookup-*`` temporary folder: removed when a command of the command
-line ends (``release``), at exit, or by the next run after a kill (``extract.clean_stale_temp``). It holds no personal data, only reference and policy rows.
+connection cost 43 ms; registering Arrow tables converted once per process (per policy content and audit
+year) costs 13 ms, with no copy and no file (a read-only DuckDB file attached instead cost 11 ms, plus
+a file to write, fsync and remove). The test suite opens about 600 extracts; an auditor's notebook one
+per period. docs/decisions.md has the measurement.
 """
 
 from __future__ import annotations
 
-import atexit
-import datetime as dt
 import hashlib
-import os
-import shutil
-import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .sqlident import ident, literal
+import duckdb
 
-if TYPE_CHECKING:  # the command line imports this module to clean up: no DuckDB or pandas for that
-    import duckdb
+if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
-CATALOG = "audit_lookup"  # the attached file's name inside each extract's connection
+KEPT = 8  # policies x years kept converted in one process (a few KB each, the calendar about 200 KB)
 
 _lock = threading.Lock()
-_files: dict[tuple[int, str], tuple[Path, tuple[str, ...]]] = {}  # (pid, key) -> file and its tables
-_folder: dict[int, Path] = {}
+_converted: OrderedDict[str, dict[str, pa.Table]] = OrderedDict()
 
 
 def attach(con: duckdb.DuckDBPyConnection, key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> None:
-    """Give ``con`` the lookup tables as temporary views over this process's file for ``key``.
+    """Give ``con`` the lookup tables as views over this process's Arrow copy for ``key``.
 
-    ``key`` names the tables' content (the caller's hash of policy and year); ``tables`` builds them, once.
+    ``key`` names the tables' content (``year_key``); ``tables`` builds them, once per key.
     """
-    path, names = _file_for(key, tables)
-    con.execute(f"ATTACH {literal(path)} AS {CATALOG} (READ_ONLY)")
-    con.execute(
-        ";\n".join(
-            f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM {CATALOG}.main.{ident(name)}" for name in names
-        )
-    )
+    for name, table in _arrow_for(key, tables).items():
+        con.register(name, table)
 
 
-def content_key(*parts: object) -> str:
-    """A short digest of the values the tables are built from."""
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:24]
-
-
-def _file_for(key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> tuple[Path, tuple[str, ...]]:
-    pid = os.getpid()  # a forked child writes its own files: the parent removes its folder at exit
+def _arrow_for(key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pa.Table]:
     with _lock:
-        known = _files.get((pid, key))
-        if known is not None and known[0].exists():
-            return known
-        if pid not in _folder or not _folder[pid].exists():
-            _folder[pid] = Path(tempfile.mkdtemp(prefix=f"gdpr-audit-{pid}-lookup-"))
-            atexit.register(shutil.rmtree, _folder[pid], True)
-        path = _folder[pid] / f"{key}.duckdb"
-        import duckdb  # noqa: PLC0415 - see TYPE_CHECKING above
-
-        frames = tables()
-        work = path.with_suffix(".tmp")
-        work.unlink(missing_ok=True)
-        con = duckdb.connect(str(work))
+        if key in _converted:
+            _converted.move_to_end(key)
+            return _converted[key]
+        scratch = duckdb.connect()  # DuckDB types the frames as it always did; Arrow keeps those types
         try:
-            for name, frame in frames.items():
-                con.register("_frame", frame)
-                con.execute(f"CREATE TABLE {ident(name)} AS SELECT * FROM _frame")
-                con.unregister("_frame")
+            converted = {}
+            for name, frame in tables().items():
+                scratch.register("_frame", frame)
+                converted[name] = scratch.sql("SELECT * FROM _frame").to_arrow_table()
+                scratch.unregister("_frame")
         finally:
-            con.close()
-        work.rename(path)  # complete, or absent
-        _files[(pid, key)] = (path, tuple(frames))
-        return _files[(pid, key)]
+            scratch.close()
+        _converted[key] = converted
+        while len(_converted) > KEPT:
+            _converted.popitem(last=False)
+        return converted
 
 
-def release() -> None:
-    """Remove this process's lookup files (the command line, when a command ends; else at exit)."""
-    pid = os.getpid()
-    with _lock:
-        for known in [k for k in _files if k[0] == pid]:
-            del _files[known]
-        folder = _folder.pop(pid, None)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def year_key(policy_json: str, as_of: dt.date) -> str:
+def year_key(policy_json: str, year: int) -> str:
     """The key of an extract's tables: the policy's content and the audit year (the calendar's end)."""
-    return content_key(policy_json, as_of.year)
+    return hashlib.sha256(f"{policy_json}\x1f{year}".encode()).hexdigest()[:24]

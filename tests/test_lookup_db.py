@@ -1,25 +1,19 @@
-"""The lookup tables come from one file per process, policy content and audit year (audit_lib/lookup_db.py)."""
+"""The lookup tables are converted once per process, policy content and audit year (audit_lib/lookup_db.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import duckdb
+import pandas as pd
 
 from audit_lib import lookup_db
-from audit_lib.cli import main
 from audit_lib.extract import Extract, lookup_tables
 from audit_lib.policy import load_policy
 from conftest import write_extract
 
 PERSONS = {"persons": [{"person_id": "p1", "subject_type": "prospect", "collected_at": "2026-01-01"}]}
 OCT = dt.date(2026, 10, 31)
-
-
-def _attached(ex: Extract) -> str:
-    return ex.con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = ?", [lookup_db.CATALOG]
-    ).fetchone()[0]
 
 
 def test_every_lookup_table_reads_as_built_with_its_types(tmp_path):
@@ -36,25 +30,31 @@ def test_every_lookup_table_reads_as_built_with_its_types(tmp_path):
             direct.unregister("frame")
 
 
-def test_one_file_per_policy_content_and_year(tmp_path):
+def test_built_once_per_key_and_lent_to_every_connection():
+    built = []
+
+    def tables():
+        built.append(1)
+        return {"ref_x": pd.DataFrame({"v": ["a", "b"]})}
+
+    cons = [duckdb.connect() for _ in range(3)]
+    for con in cons:
+        lookup_db.attach(con, "test-key-1", tables)
+    lookup_db.attach(cons[0], "test-key-2", tables)
+    assert len(built) == 2
+    assert [con.execute("SELECT string_agg(v, '') FROM ref_x").fetchone()[0] for con in cons] == ["ab"] * 3
+
+
+def test_a_policy_changed_in_memory_and_another_year_get_their_own_tables(tmp_path):
     folder = write_extract(tmp_path / "x", PERSONS)
     policy = load_policy(None)
-    fewer = policy.model_copy(update={"purposes": policy.purposes[:1]})  # changed in memory, same file
+    fewer = policy.model_copy(update={"purposes": policy.purposes[:1]})  # same file, other content
+    last = "SELECT max(day) FROM ref_working_days"
+    purposes = "SELECT count(DISTINCT purpose_id) FROM policy_purposes"
     with (
         Extract(folder, OCT, policy) as a,
-        Extract(folder, dt.date(2026, 1, 31), policy) as same_year,
         Extract(folder, dt.date(2027, 1, 31), policy) as next_year,
         Extract(folder, OCT, fewer) as other,
     ):
-        assert _attached(a) == _attached(same_year)
-        assert len({_attached(a), _attached(next_year), _attached(other)}) == 3
-        assert other.con.execute("SELECT count(DISTINCT purpose_id) FROM policy_purposes").fetchone()[0] == 1
-        last = "SELECT max(day) FROM ref_working_days"
+        assert other.con.execute(purposes).fetchone()[0] == 1 < a.con.execute(purposes).fetchone()[0]
         assert next_year.con.execute(last).fetchone()[0] > a.con.execute(last).fetchone()[0]
-
-
-def test_a_command_leaves_no_lookup_file_behind(tmp_path, monkeypatch):
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    data = write_extract(tmp_path / "x", PERSONS)
-    assert main(["check", "--data", str(data), "--as-of", "2026-10-31", "--out", str(tmp_path / "out"), "--quiet"]) == 0
-    assert list(tmp_path.glob("gdpr-audit-*")) == []
