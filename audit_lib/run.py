@@ -117,38 +117,63 @@ def _ensure_shared(extract: Extract, sql: str, values: dict) -> None:
 
 
 def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame:
-    """Merge per (check, record) and add the declaration's columns."""
+    """Merge per (check, record) and add the declaration's columns.
+
+    One finding per (table, record_id), sorted by both (a missing record id last): its person is the
+    first one given, its ``observed`` the distinct non-empty values in the order seen joined by "; ",
+    its ``count`` the sum. Grouped in plain Python: pandas' groupby with a Python aggregation cost 18 ms
+    per check whatever the size, most of a small extract's check run.
+    """
     if raw.empty:
         return empty_findings()
-    raw = raw.assign(
-        record_id=raw["record_id"].astype("string"),
-        person_id=raw["person_id"].astype("string"),
-        observed=raw["observed"].map(_no_contact_data, na_action="ignore"),
+    groups: dict[tuple[object, object], list] = {}
+    rows = zip(
+        raw["table"].tolist(),
+        raw["record_id"].astype("string").tolist(),
+        raw["person_id"].astype("string").tolist(),
+        raw["observed"].map(_no_contact_data, na_action="ignore").tolist(),
+        raw["count"].tolist(),
     )
-    grouped = (
-        raw.groupby(["table", "record_id"], dropna=False, sort=True)
-        .agg(person_id=("person_id", "first"), observed=("observed", _join), count=("count", "sum"))
-        .reset_index()
-    )
+    for table, record, person, observed, count in rows:
+        group = groups.get((table, record))
+        if group is None:
+            group = groups[(table, record)] = [pd.NA, {}, 0]
+        if group[0] is pd.NA and not _missing(person):
+            group[0] = person
+        if not _missing(observed) and str(observed) != "":
+            group[1].setdefault(str(observed), None)
+        if not _missing(count):
+            group[2] += count
+    keys = sorted(groups, key=lambda k: (*_last_if_missing(k[0]), *_last_if_missing(k[1])))
     values = extract.policy.rule_values()
     out = pd.DataFrame(
         {
-            "finding_id": [finding_id(check.id, r) for r in grouped["record_id"]],
+            "finding_id": [finding_id(check.id, k[1]) for k in keys],
             "check_id": check.id,
             "area": check.area,
             "severity": check.severity,
-            "table": grouped["table"],
-            "record_id": grouped["record_id"],
-            "person_id": grouped["person_id"],
-            "observed": grouped["observed"],
+            "table": [k[0] for k in keys],
+            "record_id": pd.array([k[1] for k in keys], dtype="string"),
+            "person_id": pd.array([groups[k][0] for k in keys], dtype="string"),
+            "observed": ["; ".join(groups[k][1]) for k in keys],
             "rule": check.rule_text(values),
             "policy_ref": check.policy_ref,
             "legal_ref": check.legal_ref,
             "as_of": extract.as_of.isoformat(),
-            "count": grouped["count"].astype("int64"),
+            "count": pd.array([groups[k][2] for k in keys], dtype="int64"),
         }
     )
     return out[COLUMNS].astype({c: "string" for c in COLUMNS if c != "count"})
+
+
+def _last_if_missing(value: object) -> tuple[bool, object]:
+    """A sort key putting a missing value after every other, as pandas' groupby does."""
+    return (True, "") if _missing(value) else (False, value)
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -157,11 +182,6 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 def _no_contact_data(value: object) -> object:
     """An e-mail address typed into an id or purpose field is personal data: never copied into ``observed``."""
     return EMAIL.sub("<e-mail address>", value) if isinstance(value, str) else value
-
-
-def _join(values: pd.Series) -> str:
-    seen = dict.fromkeys(str(v) for v in values if v is not None and v == v and str(v) != "")
-    return "; ".join(seen)
 
 
 def _sort(findings: pd.DataFrame) -> pd.DataFrame:
