@@ -145,25 +145,25 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
         if not _missing(count):
             group[2] += count
     keys = sorted(groups, key=lambda k: (*_last_if_missing(k[0]), *_last_if_missing(k[1])))
-    values = extract.policy.rule_values()
-    out = pd.DataFrame(
-        {
-            "finding_id": [finding_id(check.id, k[1]) for k in keys],
-            "check_id": check.id,
-            "area": check.area,
-            "severity": check.severity,
-            "table": [k[0] for k in keys],
-            "record_id": pd.array([k[1] for k in keys], dtype="string"),
-            "person_id": pd.array([groups[k][0] for k in keys], dtype="string"),
-            "observed": ["; ".join(groups[k][1]) for k in keys],
-            "rule": check.rule_text(values),
-            "policy_ref": check.policy_ref,
-            "legal_ref": check.legal_ref,
-            "as_of": extract.as_of.isoformat(),
-            "count": pd.array([groups[k][2] for k in keys], dtype="int64"),
-        }
-    )
-    return out[COLUMNS].astype({c: "string" for c in COLUMNS if c != "count"})
+    declared = {
+        "check_id": check.id,
+        "area": check.area,
+        "severity": check.severity,
+        "rule": check.rule_text(extract.policy.rule_values()),
+        "policy_ref": check.policy_ref,
+        "legal_ref": check.legal_ref,
+        "as_of": extract.as_of.isoformat(),
+    }
+    columns = {
+        "finding_id": pd.array([finding_id(check.id, k[1]) for k in keys], dtype="string"),
+        "table": pd.array([k[0] for k in keys], dtype="string"),
+        "record_id": pd.array([k[1] for k in keys], dtype="string"),
+        "person_id": pd.array([groups[k][0] for k in keys], dtype="string"),
+        "observed": pd.array(["; ".join(groups[k][1]) for k in keys], dtype="string"),
+        "count": pd.array([groups[k][2] for k in keys], dtype="int64"),
+        **{name: pd.array([value] * len(keys), dtype="string") for name, value in declared.items()},
+    }
+    return pd.DataFrame({c: columns[c] for c in COLUMNS})
 
 
 def _last_if_missing(value: object) -> tuple[bool, object]:
