@@ -1,7 +1,7 @@
 # Two commands do all the setup on a fresh machine with Python 3.11+ and pip:
 #   make report   - create .venv, install, render the sample period's reports into reports/2026-10/
 #   make test     - create .venv, install with test tools and a browser, lint (ruff), run every test and notebook
-#                   on every core (plain `pytest` runs them one after another; `pytest -m 'not slow'` in a minute)
+#                   on every core (plain `pytest` runs them one after another; `pytest -m 'not slow'` for the inner loop)
 PYTHON ?= python3
 # Python writes each module's bytecode on its first import. Some machines set PYTHONDONTWRITEBYTECODE
 # (this one does), and the install compiles nothing: every process would compile pandas, Jupyter and
