@@ -13,10 +13,11 @@ PERIOD ?= 2026-10
 
 .PHONY: report check test clean
 
+# uv installs in half pip's time; pip (and the machine's own pip indexes) when uv cannot reach an index
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	($(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]') \
+		|| $(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (gdpr-audit)" > /dev/null
 	touch $@
 
