@@ -3,9 +3,9 @@
 ``make test`` runs the tests on every core (pytest-xdist, ``-n logical``) with the scheduler below: each
 file is one unit of work, so its module fixtures are built once and a notebook's cells run in order in
 one kernel; the files that share the session's rendered sample form one unit (it is rendered once); the
-longest units go first, so no core waits alone at the end (in collection order: xdist's own reordering,
-by number of tests, sent the three longest units last and left one core idle for 36 s). (xdist's own ``--dist loadgroup`` cannot be
-used: it renames node ids, which pytest 9.2 no longer allows.)
+longest units go first, so no core waits alone at the end (collection order is kept: xdist's own
+reordering, by number of tests, sent the three longest units last and left one core idle for 36 s).
+xdist's own ``--dist loadgroup`` cannot be used: it renames node ids, which pytest 9.2 no longer allows.
 """
 
 import pytest
