@@ -32,7 +32,7 @@ from .intake.profiles import (
 from .intake.readers import scan_errors
 from .intake.sources import SourceFile, TableSource, discover, sha256_of
 from .policy import Policy, load_policy
-from .reference import reference_tables, working_days
+from .reference import reference_tables
 from .sqlident import ident, literal
 from .sqlmacros import install_macros
 
@@ -162,8 +162,7 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        key = lookup_db.year_key(self.policy.model_dump_json(), self.as_of.year)
-        lookup_db.attach(self.con, key, lambda: lookup_tables(self.policy, self.as_of))
+        lookup_db.attach(self.con, self.policy, self.as_of)
 
     def _load(self) -> None:
         found = discover(self.root, list(self.contract))
@@ -269,12 +268,6 @@ class Extract:
         if self.not_provided:
             ddl = _empty_ddl()
             self.con.execute("\n".join(ddl[name] for name in self.not_provided))
-
-
-def lookup_tables(policy: Policy, as_of: dt.date) -> dict[str, pd.DataFrame]:
-    """The reference, policy and working-day tables every check may read, by name."""
-    days = working_days(policy.holiday_calendar.value, dt.date(1970, 1, 1), dt.date(as_of.year + 2, 12, 31))
-    return {**reference_tables(), **policy.tables(), "ref_working_days": days}
 
 
 @lru_cache(maxsize=1)

@@ -10,17 +10,21 @@ per period. docs/decisions.md has the measurement.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import duckdb
 
+from .reference import reference_tables, working_days
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+    from .policy import Policy
 
 KEPT = 8  # policies x years kept converted in one process (a few KB each, the calendar about 200 KB)
 
@@ -28,16 +32,21 @@ _lock = threading.Lock()
 _converted: OrderedDict[str, dict[str, pa.Table]] = OrderedDict()
 
 
-def attach(con: duckdb.DuckDBPyConnection, key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> None:
-    """Give ``con`` the lookup tables as views over this process's Arrow copy for ``key``.
-
-    ``key`` names the tables' content (``year_key``); ``tables`` builds them, once per key.
-    """
-    for name, table in _arrow_for(key, tables).items():
+def attach(con: duckdb.DuckDBPyConnection, policy: Policy, as_of: dt.date) -> None:
+    """Give ``con`` the lookup tables as views over this process's Arrow copy for the policy and audit year."""
+    for name, table in _arrow_for(policy, as_of).items():
         con.register(name, table)
 
 
-def _arrow_for(key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pa.Table]:
+def lookup_tables(policy: Policy, as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """The reference, policy and working-day tables every check may read, by name."""
+    days = working_days(policy.holiday_calendar.value, dt.date(1970, 1, 1), dt.date(as_of.year + 2, 12, 31))
+    return {**reference_tables(), **policy.tables(), "ref_working_days": days}
+
+
+def _arrow_for(policy: Policy, as_of: dt.date) -> dict[str, pa.Table]:
+    # the tables depend on the policy's content (not its file: it may be changed in memory) and the year
+    key = hashlib.sha256(f"{policy.model_dump_json()}\x1f{as_of.year}".encode()).hexdigest()
     with _lock:
         if key in _converted:
             _converted.move_to_end(key)
@@ -45,7 +54,7 @@ def _arrow_for(key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> dict[
         scratch = duckdb.connect()  # DuckDB types the frames as it always did; Arrow keeps those types
         try:
             converted = {}
-            for name, frame in tables().items():
+            for name, frame in lookup_tables(policy, as_of).items():
                 scratch.register("_frame", frame)
                 converted[name] = scratch.sql("SELECT * FROM _frame").to_arrow_table()
                 scratch.unregister("_frame")
@@ -55,8 +64,3 @@ def _arrow_for(key: str, tables: Callable[[], dict[str, pd.DataFrame]]) -> dict[
         while len(_converted) > KEPT:
             _converted.popitem(last=False)
         return converted
-
-
-def year_key(policy_json: str, year: int) -> str:
-    """The key of an extract's tables: the policy's content and the audit year (the calendar's end)."""
-    return hashlib.sha256(f"{policy_json}\x1f{year}".encode()).hexdigest()[:24]

@@ -138,11 +138,11 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
         group = groups.get((table, record))
         if group is None:
             group = groups[(table, record)] = [pd.NA, {}, 0]
-        if group[0] is pd.NA and not _missing(person):
+        if group[0] is pd.NA and not pd.isna(person):
             group[0] = person
-        if not _missing(observed) and str(observed) != "":
+        if not pd.isna(observed) and str(observed) != "":
             group[1].setdefault(str(observed), None)
-        if not _missing(count):
+        if not pd.isna(count):
             group[2] += count
     keys = sorted(groups, key=lambda k: (*_last_if_missing(k[0]), *_last_if_missing(k[1])))
     declared = {
@@ -168,12 +168,7 @@ def _assemble(check: Check, raw: pd.DataFrame, extract: Extract) -> pd.DataFrame
 
 def _last_if_missing(value: object) -> tuple[bool, object]:
     """A sort key putting a missing value after every other, as pandas' groupby does."""
-    return (True, "") if _missing(value) else (False, value)
-
-
-def _missing(value: object) -> bool:
-    """None, NaN or pandas' NA."""
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return (True, "") if pd.isna(value) else (False, value)
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -29,7 +29,7 @@ import audit_lib.checks
 from audit_lib.checks import load_checks
 from audit_lib.contract import load_contract
 from audit_lib.dates import as_of_for
-from audit_lib.extract import lookup_tables
+from audit_lib.lookup_db import lookup_tables
 from audit_lib.policy import load_policy
 from audit_lib.sqlmacros import install_macros
 

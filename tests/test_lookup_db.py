@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 
 from audit_lib import lookup_db
-from audit_lib.extract import Extract, lookup_tables
+from audit_lib.extract import Extract
+from audit_lib.lookup_db import lookup_tables
 from audit_lib.policy import load_policy
 from conftest import write_extract
 
@@ -30,17 +31,20 @@ def test_every_lookup_table_reads_as_built_with_its_types(tmp_path):
             direct.unregister("frame")
 
 
-def test_built_once_per_key_and_lent_to_every_connection():
+def test_built_once_per_policy_and_year_and_lent_to_every_connection(monkeypatch):
     built = []
 
-    def tables():
-        built.append(1)
+    def tables(policy, as_of):
+        built.append(as_of.year)
         return {"ref_x": pd.DataFrame({"v": ["a", "b"]})}
 
+    monkeypatch.setattr(lookup_db, "lookup_tables", tables)
+    monkeypatch.setattr(lookup_db, "_converted", type(lookup_db._converted)())  # nothing converted yet
+    policy = load_policy(None)
     cons = [duckdb.connect() for _ in range(3)]
     for con in cons:
-        lookup_db.attach(con, "test-key-1", tables)
-    lookup_db.attach(cons[0], "test-key-2", tables)
+        lookup_db.attach(con, policy, OCT)
+    lookup_db.attach(cons[0], policy, dt.date(2027, 1, 31))
     assert len(built) == 2
     assert [con.execute("SELECT string_agg(v, '') FROM ref_x").fetchone()[0] for con in cons] == ["ab"] * 3
 
