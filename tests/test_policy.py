@@ -402,3 +402,15 @@ def test_unknown_holiday_calendar_is_refused(tmp_path):
     )
     with pytest.raises(PolicyError, match="holiday_calendar.value: 'XX' is not a country the holidays package knows"):
         load_policy(tmp_path / "p.yaml")
+
+
+def test_known_calendars_are_the_holidays_package_list_without_importing_every_country():
+    import holidays
+
+    from audit_lib.policy import _known_calendar
+
+    for code in holidays.list_supported_countries():
+        assert _known_calendar(code) == code
+    for code in ("XX", "be", "Belgium", "HolidaysAX", ""):
+        with pytest.raises(ValueError, match="not a country the holidays package knows"):
+            _known_calendar(code)

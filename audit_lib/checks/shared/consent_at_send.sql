@@ -1,6 +1,7 @@
 -- name: consent_at_send
 -- Shared by LB-SEND-NO-CONSENT and LB-SEND-AFTER-WITHDRAWAL (computed once per run): one row per
--- message some consent rule names, with whether it is covered at send time (catalogue 1.1).
+-- message some consent rule names, with whether it is covered at send time (catalogue 1.1); states and
+-- observed are written only for the messages not covered (NULL for the others).
 -- Which consent purposes a message needs comes from policy_consent_rules (message purpose x channel).
 -- A customer rests on the soft opt-in (policy_soft_opt_in) only when the relationship is active or ended
 -- no more than $prospect_years years before the date of sent_at AND the details were obtained directly
@@ -59,16 +60,33 @@ latest AS (
 verdict AS (
     SELECT send_id, person_id, channel, purpose, sent_at, judged_as, why,
            coalesce(bool_or(status = 'granted'), false) AS granted,
-           coalesce(bool_or(status = 'withdrawn'), false) AS withdrawn,
-           string_agg(consent_purpose || ' '
-                      || coalesce(status || ' ' || strftime(recorded_at, '%Y-%m-%d %H:%M:%S'), 'none'),
-                      ', ' ORDER BY consent_purpose) AS states
+           coalesce(bool_or(status = 'withdrawn'), false) AS withdrawn
     FROM latest
     GROUP BY send_id, person_id, channel, purpose, sent_at, judged_as, why
+),
+judged_verdict AS (
+    SELECT *, granted OR (judged_as = 'customer' AND NOT withdrawn) AS covered FROM verdict
+),
+uncovered AS (
+    -- the consent states are written out only for the messages a finding names: ordering every
+    -- message's states cost 1.4 s of 1.9 s at scale M
+    SELECT u.send_id, u.person_id, u.channel, u.purpose, u.sent_at, u.judged_as, u.why, u.granted, u.withdrawn,
+           string_agg(l.consent_purpose || ' '
+                      || coalesce(l.status || ' ' || strftime(l.recorded_at, '%Y-%m-%d %H:%M:%S'), 'none'),
+                      ', ' ORDER BY l.consent_purpose) AS states
+    FROM (SELECT * FROM judged_verdict WHERE NOT covered) u
+    JOIN latest l
+      ON l.send_id IS NOT DISTINCT FROM u.send_id AND l.person_id IS NOT DISTINCT FROM u.person_id
+     AND l.channel IS NOT DISTINCT FROM u.channel AND l.purpose IS NOT DISTINCT FROM u.purpose
+     AND l.sent_at IS NOT DISTINCT FROM u.sent_at AND l.judged_as IS NOT DISTINCT FROM u.judged_as
+     AND l.why IS NOT DISTINCT FROM u.why
+    GROUP BY ALL
 )
-SELECT *,
-       granted OR (judged_as = 'customer' AND NOT withdrawn) AS covered,
+SELECT * EXCLUDE (covered), NULL::VARCHAR AS states, covered, NULL::VARCHAR AS observed
+FROM judged_verdict WHERE covered
+UNION ALL
+SELECT *, false AS covered,
        purpose || ' by ' || channel || ' sent ' || strftime(sent_at, '%Y-%m-%d %H:%M:%S')
            || ' to ' || CASE WHEN judged_as = 'customer' THEN 'customer (soft opt-in)' ELSE 'prospect' || coalesce(why, '') END
            || '; latest consent at send: ' || states AS observed
-FROM verdict
+FROM uncovered
