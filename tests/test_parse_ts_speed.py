@@ -135,3 +135,28 @@ def test_a_file_column_named_like_a_parse_body_is_ignored(tmp_path):
     with Extract(root, dt.date(2026, 10, 31)) as before, Extract(data, dt.date(2026, 10, 31)) as after:
         query = "SELECT _row, collected_at, _invalid, _future FROM persons_all ORDER BY _row"
         assert after.con.execute(query).fetchall() == before.con.execute(query).fetchall()
+
+
+def test_the_offset_fast_path_reads_every_value_as_the_general_path(con):
+    # parse_ts_body without its +HH:MM fast path: the general offset test alone (issue 17, third pass)
+    from audit_lib.sqlmacros import MACROS
+
+    body = MACROS.split("CREATE OR REPLACE MACRO parse_ts_body(s) AS ", 1)[1].split(";\n", 1)[0]
+    fast = [line for line in body.splitlines() if "regexp_matches" in line]
+    assert len(fast) == 1
+    general = body.replace(fast[0] + "\n", "").replace("{tz}", "Europe/Brussels")
+    con.execute(f"CREATE MACRO general_body(s) AS {general}")
+    offsets = [
+        f"{sign}{h:02d}{sep}{m:02d}"
+        for sign in "+-"
+        for h in (0, 1, 9, 10, 13, 14, 15, 23, 99)
+        for m in (0, 1, 30, 59, 60, 99)
+        for sep in (":", "")
+    ]
+    con.executemany("INSERT INTO v VALUES (?)", [[f"2026-10-31T23:30:00{o}"] for o in offsets])
+    rows = con.execute("SELECT s FROM v WHERE parse_ts_body(s) IS DISTINCT FROM general_body(s)").fetchall()
+    assert rows == []
+    assert (
+        con.execute("SELECT count(*) FROM v WHERE regexp_matches(s, '[+-](?:0\\d|1[0-3]):[0-5]\\d$')").fetchone()[0]
+        >= 40
+    )
