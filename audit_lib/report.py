@@ -104,11 +104,10 @@ def render_period(
         run.manifest  # noqa: B018 - read once here, shared read-only by the page writers
         titles = {src.stem: title_of(nbformat.read(src, as_version=4), src.stem) for src in notebooks}
 
-        def page(src: Path, km) -> Path:
+        def executed(src: Path, km) -> None:
             execute(src, staging / src.name, {**base, "reports_root": str(out)}, km)
-            return notebook_page(staging / src.name, titles[src.stem], run)
 
-        jobs = [Job(i, src.name, functools.partial(page, src)) for i, src in enumerate(notebooks, 1)]
+        jobs = [Job(i, src.name, functools.partial(executed, src)) for i, src in enumerate(notebooks, 1)]
         with _papermill_quiet():
             pool.submit(jobs)
             pool.close()
@@ -119,6 +118,9 @@ def render_period(
                 progress(f"[{job.index}/{len(jobs)}] {job.name} ... {'failed' if err else f'{seconds:.1f} s'}")
                 if err is not None:
                     raise err
+                # the page is written here while that kernel goes on to its next notebook
+                src = notebooks[job.index - 1]
+                notebook_page(staging / src.name, titles[src.stem], run)
         pages += [(staging / src.name).with_suffix(".html") for src in notebooks]
         manifest["reports"] = [
             {"path": p.name, "sha256": sha256_of(p)} for p in [*pages, *(staging / src.name for src in notebooks)]

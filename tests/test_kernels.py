@@ -40,7 +40,13 @@ def run_all(pool: KernelPool, jobs: list[Job]) -> list[tuple[str, BaseException 
 
 
 def test_a_reused_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
-    first = notebook(tmp_path, "01.ipynb", "leak = 1\nprint('set')", "import os\nprint(os.getpid())")
+    first = notebook(
+        tmp_path,
+        "01.ipynb",
+        "leak = 1\nprint('set')",
+        "import os\nprint(os.getpid())",
+        "print(get_ipython().history_manager.enabled)",
+    )
     second = notebook(tmp_path, "02.ipynb", "print('leak' in dir())", "import os\nprint(os.getpid())")
     heartbeats = len(heartbeat_threads())
     pool = KernelPool(1, tmp_path)
@@ -52,6 +58,7 @@ def test_a_reused_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
     one, two = outputs(tmp_path / "out-01.ipynb"), outputs(tmp_path / "out-02.ipynb")
     assert one[0] == (1, "set") and two[0] == (1, "False")  # nothing left behind, counting from 1 again
     assert one[1][1] == two[1][1]  # one kernel executed both
+    assert one[2][1] == "False"  # no IPython history: nothing written to ~/.ipython by a report
     assert len(heartbeat_threads()) == heartbeats  # papermill's clients of a kernel it does not own are closed
 
 
@@ -98,3 +105,46 @@ def test_waiting_on_a_killed_kernel_ends_within_seconds_not_at_the_timeout(tmp_p
         kc.stop_channels()
     finally:
         run_sync(km.shutdown_kernel)(now=True)
+
+
+class _Channel:
+    """A fake ZMQ channel: hands out queued messages, records each wait it was asked for."""
+
+    def __init__(self, messages):
+        self.messages, self.waits = list(messages), []
+
+    async def get_msg(self, timeout=None):
+        import queue
+
+        self.waits.append(timeout)
+        if not self.messages:
+            raise queue.Empty
+        return self.messages.pop(0)
+
+
+def test_ready_client_takes_what_iopub_holds_without_waiting_for_silence():
+    """jupyter_client's wait_for_ready drains IOPub until 0.2 s pass without a message (0.4 s per
+    notebook); ours confirms IOPub delivers, then takes what is already queued without waiting."""
+    import asyncio
+
+    from audit_lib.kernels import _tracked_manager_class
+
+    client_class = _tracked_manager_class()().client_factory
+    shell = _Channel([{"msg_type": "kernel_info_reply", "content": {}}])
+    iopub = _Channel([{"msg_type": "status"}] * 4)
+
+    class Fake(client_class):
+        shell_channel = property(lambda self: shell)
+        iopub_channel = property(lambda self: iopub)
+
+        def kernel_info(self):
+            return "id"
+
+        def _handle_kernel_info_reply(self, msg):
+            self.handled = msg
+
+    client = Fake()
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.handled["msg_type"] == "kernel_info_reply"
+    assert shell.waits == [1] and iopub.messages == []
+    assert iopub.waits == [0.2, 0, 0, 0, 0]  # one wait for IOPub to deliver, then only what is queued
