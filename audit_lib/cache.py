@@ -21,13 +21,14 @@ from pathlib import Path
 import duckdb
 
 from .intake.sources import SourceFile
-from .sqlident import literal
+from .sqlident import ident, literal
 from .version import tool_version
 
 KEEP = 5
 ATTACHED = "extract_cache"  # the schema name an entry is attached under
 FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
 COLUMNS = "_columns"  # which canonical columns the files held (checks that need a column)
+LOOKUPS = "_lookups"  # the lookup tables a report snapshot carries (see lookup_db.attach_from)
 
 
 _UNSET = object()
@@ -72,12 +73,13 @@ def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str, profi
 
 def restore(
     con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile]
-) -> tuple[set[str], dict[str, list[str]]] | None:
+) -> tuple[set[str], dict[str, list[str]], dict] | None:
     """Attach an entry read-only as ``extract_cache`` and give ``files`` the facts saved with it.
 
-    Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``) and the
-    canonical columns each table's files held, or None when there is no usable entry; the caller
-    defines its views over them.
+    Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``), the
+    canonical columns each table's files held and the lookup tables it carries (a report snapshot's:
+    ``{"key": lookup_db.content_key, "tables": [...]}``),
+    or None when there is no usable entry; the caller defines its views over them.
     """
     db, meta = entry / "extract.duckdb", entry / "files.json"
     if not (db.exists() and meta.exists()):
@@ -94,7 +96,8 @@ def restore(
         for key, value in saved.get(str(f.path), {}).items():
             setattr(f, key, value)
     os.utime(entry)
-    return cached, saved[COLUMNS]
+    carried = saved.get(LOOKUPS) or {"key": None, "tables": []}
+    return cached, saved[COLUMNS], {"key": carried["key"], "tables": [t for t in carried["tables"] if t in cached]}
 
 
 def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]) -> None:
@@ -104,11 +107,17 @@ def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], c
 
 
 def write_entry(
-    con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]
+    con: duckdb.DuckDBPyConnection,
+    entry: Path,
+    files: list[SourceFile],
+    columns: dict[str, list[str]],
+    lookups: dict | None = None,
 ) -> None:
     """Write the typed tables, daily summaries and file facts into the folder ``entry`` (atomically).
 
-    Also the report's snapshot: its notebooks re-open the extract the check run read (see report.py).
+    Also the report's snapshot: its notebooks re-open the extract the check run read (see report.py),
+    and with it the run's lookup tables (``{"key": lookup_db.content_key, "tables": [names]}``: reference,
+    policy, working days), so no kernel builds them.
     """
     work = entry.with_name(entry.name + f".tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
@@ -124,10 +133,13 @@ def write_entry(
     try:
         for name in tables:
             con.execute(f"CREATE TABLE cache_out.{name} AS SELECT * FROM temp.main.{name}")
+        for name in (lookups or {}).get("tables", []):
+            con.execute(f"CREATE TABLE cache_out.{ident(name)} AS SELECT * FROM {ident(name)}")
     finally:
         con.execute("DETACH cache_out")
     facts = {str(f.path): {k: getattr(f, k) for k in FILE_FIELDS} for f in files}
     facts[COLUMNS] = columns
+    facts[LOOKUPS] = lookups or {"key": None, "tables": []}
     (work / "files.json").write_text(json.dumps(facts, indent=1), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     work.rename(entry)

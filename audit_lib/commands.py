@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import cache
+from . import cache, lookup_db
 from .atomic import staging_for, swap_into_place
 from .checks import load_checks
 from .dates import as_of_for
@@ -63,7 +63,11 @@ def audit_to_folder(
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         if snapshot is not None:
-            cache.write_entry(extract.con, snapshot, extract.files, extract.source_columns)
+            lookups = {
+                "key": lookup_db.content_key(extract.policy, extract.as_of),
+                "tables": lookup_db.names(extract.policy, extract.as_of),
+            }
+            cache.write_entry(extract.con, snapshot, extract.files, extract.source_columns, lookups)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
         _working_register(extract, results, out / "findings.xlsx", history)
         outputs.append(write_template(results.findings, Path(data), out))

@@ -162,7 +162,8 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        lookup_db.attach(self.con, self.policy, self.as_of)
+        if self.snapshot is None:  # a report snapshot carries them (see _load)
+            lookup_db.attach(self.con, self.policy, self.as_of)
 
     def _load(self) -> None:
         found = discover(self.root, list(self.contract))
@@ -182,8 +183,14 @@ class Extract:
             else None
         )
         restored = cache.restore(self.con, entry, self.files) if entry is not None else None
+        if self.snapshot is not None:
+            carried = restored[2] if restored is not None else {"key": None, "tables": []}
+            if carried["tables"] and carried["key"] == lookup_db.content_key(self.policy, self.as_of):
+                lookup_db.attach_from(self.con, cache.ATTACHED, carried["tables"])
+            else:
+                lookup_db.attach(self.con, self.policy, self.as_of)
         if restored is not None:
-            cached, self.source_columns = restored
+            cached, self.source_columns, _ = restored
             self._define_over_cache(cached)
             source = "the check run's snapshot" if self.snapshot else "unchanged extract from the cache"
             self.progress(f"re-opened {source} ({entry})")

@@ -62,3 +62,31 @@ def test_a_policy_changed_in_memory_and_another_year_get_their_own_tables(tmp_pa
     ):
         assert other.con.execute(purposes).fetchone()[0] == 1 < a.con.execute(purposes).fetchone()[0]
         assert next_year.con.execute(last).fetchone()[0] > a.con.execute(last).fetchone()[0]
+
+
+def test_a_report_snapshot_carries_the_lookup_tables_its_kernels_read(tmp_path, monkeypatch):
+    """The report's check run writes the lookup tables into its snapshot; an extract re-opened from it reads
+    them from there (same names, types and rows) and builds none, unless its policy or year differs."""
+    from audit_lib.commands import audit_to_folder
+
+    folder = write_extract(tmp_path / "x", PERSONS)
+    policy = load_policy(None)
+    snapshot = tmp_path / "snapshot"
+    audit_to_folder(folder, OCT, None, tmp_path / "run", quiet=True, command="report", snapshot=snapshot)
+    monkeypatch.setattr(lookup_db, "_converted", type(lookup_db._converted)())  # a kernel: nothing converted
+    with Extract(folder, OCT, policy) as fresh:
+        built = set(lookup_db._converted)
+        monkeypatch.setattr(lookup_db, "_converted", type(lookup_db._converted)())
+        with Extract(folder, OCT, policy, snapshot=snapshot) as reopened:
+            assert len(lookup_db._converted) == 0  # nothing built: every table came from the snapshot
+            for name in lookup_tables(policy, OCT):
+                for query in ("DESCRIBE SELECT * FROM {}", "SELECT * FROM {} ORDER BY ALL"):
+                    sql = query.format(name)
+                    assert reopened.con.execute(sql).fetchall() == fresh.con.execute(sql).fetchall(), name
+        fewer = policy.model_copy(update={"purposes": policy.purposes[:1]})
+        for other_policy, other_day in ((fewer, OCT), (policy, dt.date(2027, 1, 31))):
+            with Extract(folder, other_day, other_policy, snapshot=snapshot) as other:
+                assert other.con.execute("SELECT count(*) FROM policy_purposes").fetchone()[0] == len(
+                    other_policy.tables()["policy_purposes"]
+                )
+        assert len(lookup_db._converted) == 2 and not built & set(lookup_db._converted)
