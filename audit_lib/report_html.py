@@ -6,8 +6,8 @@ MathJax and Mermaid, and plotly.js is embedded by the notebooks themselves (once
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import functools
 from pathlib import Path
 
 import nbformat
@@ -23,7 +23,7 @@ def notebook_page(executed: Path, title: str, run: Run) -> Path:
     """Write ``<name>.html`` beside the executed notebook and keep plotly.js in the page only; return it."""
     nb = nbformat.read(executed, as_version=4)
     page = executed.with_suffix(".html")
-    page.write_text(notebook_html(copy.deepcopy(nb), title, run), encoding="utf-8")  # it drops stderr for the page
+    page.write_text(notebook_html(nb, title, run), encoding="utf-8")
     drop_embedded_plotly(nb)
     nbformat.write(nb, executed)
     return page
@@ -59,33 +59,43 @@ def title_of(nb, default: str) -> str:
 
 
 def notebook_html(nb, title: str, run: Run) -> str:
-    """One executed notebook as management HTML: no code, no prompts, no warnings printed by libraries."""
+    """One executed notebook as management HTML: no code, no prompts, no warnings printed by libraries.
+
+    ``nb`` is left as it was (its stderr outputs are set aside for the page only)."""
+    kept = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            kept[i] = cell.get("outputs", [])
+            cell.outputs = [o for o in kept[i] if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    try:
+        body, _ = _exporter().from_notebook_node(  # nbconvert works on its own deep copy of nb
+            nb,
+            resources={
+                "metadata": {"name": title},
+                "audit_css": CSS,
+                "audit_heading": f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
+                "audit_footer": footer(run),
+            },
+        )
+    finally:
+        for i, outputs in kept.items():
+            nb.cells[i].outputs = outputs
+    return body
+
+
+@functools.cache
+def _exporter():
+    """One exporter per process: a new one compiled its ten Jinja templates again for every page
+    (0.15 s each). The report writes its pages from one thread (report.py)."""
     from nbconvert import HTMLExporter  # noqa: PLC0415 - slow import
 
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [
-                o
-                for o in cell.get("outputs", [])
-                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="audit",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(
-        nb,
-        resources={
-            "metadata": {"name": title},
-            "audit_css": CSS,
-            "audit_heading": f"GDPR audit · {run.as_of:%B %Y} · as of {run.as_of.isoformat()}",
-            "audit_footer": footer(run),
-        },
-    )
-    return body
 
 
 def footer(run: Run) -> str:

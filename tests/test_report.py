@@ -382,3 +382,27 @@ def test_a_month_folder_is_small_and_each_page_carries_plotly_once(period):
     assert charted >= 5
     for kept in folder.glob("*.ipynb"):  # the executed notebooks keep each chart as JSON, not the library
         assert head not in kept.read_text(encoding="utf-8"), kept.name
+
+
+def test_pages_from_one_exporter_drop_stderr_and_keep_the_notebook_whole(two_periods, tmp_path):
+    """The exporter is made once per process: each page still gets its own title, the page drops what
+    libraries printed to stderr, and the executed notebook beside it keeps that output."""
+    from audit_lib import report_html
+
+    out, october = two_periods
+    run = Run(october, dt.date(2026, 10, 31), load_policy(None), run_dir=out / "2026-10")
+    pages = []
+    for title in ("First page", "Second page"):
+        cells = [nbformat.v4.new_code_cell("print('shown')"), nbformat.v4.new_markdown_cell(f"# {title}")]
+        cells[0].outputs = [
+            nbformat.v4.new_output("stream", name="stdout", text="shown output\n"),
+            nbformat.v4.new_output("stream", name="stderr", text="LibraryWarning: noise\n"),
+        ]
+        path = tmp_path / f"{title.split()[0]}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+        pages.append((title, path, report_html.notebook_page(path, title, run)))
+    for title, path, page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert f"<title>{title}</title>" in html and "shown output" in html and "LibraryWarning" not in html
+        kept = nbformat.read(path, as_version=4).cells[0].outputs
+        assert [o.name for o in kept] == ["stdout", "stderr"]
