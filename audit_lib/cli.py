@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import signal
 import sys
 import threading
@@ -139,5 +140,19 @@ def _run(args) -> int:
         return 2
 
 
+def entry() -> None:
+    """The ``gdpr-audit`` command: ``main``, then exit without the interpreter's final garbage collections.
+
+    At exit Python collects every object it still tracks (pandas, plotly, nbconvert, the kernels'
+    clients): 0.6 s after a report with nothing to free that the operating system does not. Freezing
+    them skips that; files, temporary folders and connections are closed before ``main`` returns, and
+    ``atexit`` and ``weakref.finalize`` hooks still run. Not in ``main``: a test process calling it keeps
+    collecting garbage.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

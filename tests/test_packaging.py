@@ -33,7 +33,7 @@ def test_environment_yml_installs_the_package_with_pip():
 
 def test_console_script_is_declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["scripts"] == {"gdpr-audit": "audit_lib.cli:main"}
+    assert project["scripts"] == {"gdpr-audit": "audit_lib.cli:entry"}
 
 
 def test_every_subpackage_and_the_notebooks_ship_in_the_wheel():

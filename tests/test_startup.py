@@ -45,3 +45,32 @@ def test_check_imports_no_report_package(tmp_path):
     assert "duckdb" in loaded and "openpyxl" in loaded  # the probe did run the whole check (findings.xlsx)
     assert sorted(loaded & set(REPORT_ONLY)) == []
     assert (tmp_path / "out" / "findings.xlsx").exists()
+
+
+def test_the_command_exits_without_final_collections_and_main_leaves_gc_alone(tmp_path):
+    """``entry`` (the console script) freezes the collector before exiting (0.6 s after a report);
+    ``main``, which tests and notebooks call in-process, leaves it as it was."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "from audit_lib import cli\n"
+        "atexit.register(lambda: print('FROZEN', gc.get_freeze_count() > 0, flush=True))\n"
+        "code = cli.main(sys.argv[1:])\n"
+        "print('AFTER_MAIN', gc.get_freeze_count(), code, flush=True)\n"
+        "cli.main = lambda: code\n"
+        "cli.entry()\n"
+    )
+    args = [
+        "check",
+        "--data",
+        str(ROOT / "sample_data"),
+        "--period",
+        "2026-10",
+        "--out",
+        str(tmp_path / "o"),
+        "--quiet",
+    ]
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    probed = [line for line in done.stdout.splitlines() if line.startswith(("AFTER_MAIN", "FROZEN"))]
+    assert probed == ["AFTER_MAIN 0 0", "FROZEN True"]
+    assert (tmp_path / "o" / "manifest.json").exists()
