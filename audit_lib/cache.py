@@ -28,7 +28,8 @@ KEEP = 5
 ATTACHED = "extract_cache"  # the schema name an entry is attached under
 FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
 COLUMNS = "_columns"  # which canonical columns the files held (checks that need a column)
-LOOKUPS = "_lookups"  # the lookup tables a report snapshot carries (see lookup_db.attach_from)
+CARRIED = "_carried"  # what else a report snapshot carries: lookup tables, shared check relations (extract.py)
+NOTHING_CARRIED = {"key": None, "as_of": None, "lookups": [], "shared": []}
 
 
 _UNSET = object()
@@ -77,8 +78,8 @@ def restore(
     """Attach an entry read-only as ``extract_cache`` and give ``files`` the facts saved with it.
 
     Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``), the
-    canonical columns each table's files held and the lookup tables it carries (a report snapshot's:
-    ``{"key": lookup_db.content_key, "tables": [...]}``),
+    canonical columns each table's files held and what else it carries (a report snapshot's; see
+    ``write_entry``),
     or None when there is no usable entry; the caller defines its views over them.
     """
     db, meta = entry / "extract.duckdb", entry / "files.json"
@@ -96,8 +97,10 @@ def restore(
         for key, value in saved.get(str(f.path), {}).items():
             setattr(f, key, value)
     os.utime(entry)
-    carried = saved.get(LOOKUPS) or {"key": None, "tables": []}
-    return cached, saved[COLUMNS], {"key": carried["key"], "tables": [t for t in carried["tables"] if t in cached]}
+    carried = {**NOTHING_CARRIED, **saved.get(CARRIED, {})}
+    for kind in ("lookups", "shared"):
+        carried[kind] = [t for t in carried[kind] if t in cached]
+    return cached, saved[COLUMNS], carried
 
 
 def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]) -> None:
@@ -111,14 +114,16 @@ def write_entry(
     entry: Path,
     files: list[SourceFile],
     columns: dict[str, list[str]],
-    lookups: dict | None = None,
+    carried: dict | None = None,
 ) -> None:
     """Write the typed tables, daily summaries and file facts into the folder ``entry`` (atomically).
 
-    Also the report's snapshot: its notebooks re-open the extract the check run read (see report.py),
-    and with it the run's lookup tables (``{"key": lookup_db.content_key, "tables": [names]}``: reference,
-    policy, working days), so no kernel builds them.
+    Also the report's snapshot: its notebooks re-open the extract the check run read (see report.py).
+    ``carried`` names more of the run's relations the snapshot keeps, so no kernel makes them again:
+    ``{"key": lookup_db.content_key, "as_of": ISO date, "lookups": [reference, policy and working-day
+    tables], "shared": [the shared check relations the run computed]}``.
     """
+    carried = {**NOTHING_CARRIED, **(carried or {})}
     work = entry.with_name(entry.name + f".tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -133,13 +138,14 @@ def write_entry(
     try:
         for name in tables:
             con.execute(f"CREATE TABLE cache_out.{name} AS SELECT * FROM temp.main.{name}")
-        for name in (lookups or {}).get("tables", []):
-            con.execute(f"CREATE TABLE cache_out.{ident(name)} AS SELECT * FROM {ident(name)}")
+        for name in dict.fromkeys(carried["lookups"] + carried["shared"]):
+            if name not in tables:
+                con.execute(f"CREATE TABLE cache_out.{ident(name)} AS SELECT * FROM {ident(name)}")
     finally:
         con.execute("DETACH cache_out")
     facts = {str(f.path): {k: getattr(f, k) for k in FILE_FIELDS} for f in files}
     facts[COLUMNS] = columns
-    facts[LOOKUPS] = lookups or {"key": None, "tables": []}
+    facts[CARRIED] = carried
     (work / "files.json").write_text(json.dumps(facts, indent=1), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     work.rename(entry)

@@ -63,11 +63,13 @@ def audit_to_folder(
         progress(f"running checks for as_of {as_of}")
         results = run_checks(extract)
         if snapshot is not None:
-            lookups = {
+            carried = {
                 "key": lookup_db.content_key(extract.policy, extract.as_of),
-                "tables": lookup_db.names(extract.policy, extract.as_of),
+                "as_of": extract.as_of.isoformat(),
+                "lookups": lookup_db.names(extract.policy, extract.as_of),
+                "shared": sorted(extract.shared_ready),
             }
-            cache.write_entry(extract.con, snapshot, extract.files, extract.source_columns, lookups)
+            cache.write_entry(extract.con, snapshot, extract.files, extract.source_columns, carried)
         outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
         _working_register(extract, results, out / "findings.xlsx", history)
         outputs.append(write_template(results.findings, Path(data), out))

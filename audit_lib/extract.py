@@ -184,11 +184,7 @@ class Extract:
         )
         restored = cache.restore(self.con, entry, self.files) if entry is not None else None
         if self.snapshot is not None:
-            carried = restored[2] if restored is not None else {"key": None, "tables": []}
-            if carried["tables"] and carried["key"] == lookup_db.content_key(self.policy, self.as_of):
-                lookup_db.attach_from(self.con, cache.ATTACHED, carried["tables"])
-            else:
-                lookup_db.attach(self.con, self.policy, self.as_of)
+            self._use_carried(restored[2] if restored is not None else cache.NOTHING_CARRIED)
         if restored is not None:
             cached, self.source_columns, _ = restored
             self._define_over_cache(cached)
@@ -202,6 +198,21 @@ class Extract:
         self.profile_notes = profile_notes(plans)
         for line in note_lines(self.profile_notes):
             self.progress(line)
+
+    def _use_carried(self, carried: dict) -> None:
+        """The lookup tables and shared check relations the report's check run left in its snapshot, when
+        made for this policy and year (lookups) and this very date (shared relations); else built here."""
+        same_policy_and_year = carried["key"] == lookup_db.content_key(self.policy, self.as_of)
+        if same_policy_and_year and carried["lookups"]:
+            lookup_db.attach_from(self.con, cache.ATTACHED, carried["lookups"])
+        else:
+            lookup_db.attach(self.con, self.policy, self.as_of)
+        if same_policy_and_year and carried["as_of"] == self.as_of.isoformat():
+            for name in carried["shared"]:
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM {cache.ATTACHED}.{ident(name)}"
+                )
+            self.shared_ready.update(carried["shared"])
 
     def _define_over_cache(self, cached: set[str]) -> None:
         """Each provided table's views over the attached cache entry (see audit_lib/cache.py)."""

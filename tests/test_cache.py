@@ -154,3 +154,26 @@ def test_a_report_shares_memory_between_its_check_and_its_kernels(tmp_path):
         got = ex.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         assert got == cap(extract.REPORT_CHECK_MEMORY_LIMIT) != cap(extract.MEMORY_LIMIT)
     run.extract.close()
+
+
+def test_a_report_snapshot_carries_the_shared_check_relations_for_its_date(tmp_path):
+    """The report's kernels read the shared relations the check run computed (consent at send time, ...)
+    from its snapshot, with the rows a fresh computation gives; for another date they compute their own."""
+    import datetime as dt
+
+    from audit_lib.commands import audit_to_folder
+    from audit_lib.extract import Extract
+    from audit_lib.run import ensure_shared
+    from conftest import SAMPLE
+
+    october, september = dt.date(2026, 10, 31), dt.date(2026, 9, 30)
+    snapshot = tmp_path / "snapshot"
+    audit_to_folder(SAMPLE, october, None, tmp_path / "run", quiet=True, command="report", snapshot=snapshot)
+    with Extract(SAMPLE, october, snapshot=snapshot) as reopened, Extract(SAMPLE, october) as fresh:
+        assert {"consent_at_send", "dsr_deadline", "objection_match"} <= reopened.shared_ready
+        for name in sorted(reopened.shared_ready):
+            ensure_shared(fresh, name)
+            query = f"SELECT * FROM {name} ORDER BY ALL"
+            assert reopened.con.execute(query).fetchall() == fresh.con.execute(query).fetchall(), name
+    with Extract(SAMPLE, september, snapshot=snapshot) as other_date:
+        assert other_date.shared_ready == set()
