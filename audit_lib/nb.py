@@ -91,6 +91,14 @@ class Run:
         reason = self.manifest.get("checks", {}).get(check_id, {}).get("reason", "")
         return reason or "a table it needs was not provided"
 
+    def once(self, key: object, make) -> pd.DataFrame:
+        """``make()``, computed once per run: the tables and charts of a notebook that share a view (the
+        retention forecast runs every retention check twice) compute it once. A copy each time."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = make()
+        return memo[key].copy()
+
     def of(self, *check_ids: str) -> pd.DataFrame:
         return self.findings[self.findings["check_id"].isin(check_ids)].reset_index(drop=True)
 

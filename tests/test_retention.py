@@ -557,3 +557,23 @@ def test_days_from_deadline_is_counted_in_sql_and_agrees_with_the_timeline(audit
     summary = retention.summary(run).set_index("check")
     assert summary.loc["RET-PROSPECT-3Y", "records"] == 2
     assert summary.loc["RET-PROSPECT-3Y", "median days past deadline"] == 1
+
+
+def test_the_retention_views_are_computed_once_per_run_and_handed_out_as_copies(audit, monkeypatch):
+    """summary and the overdue chart share days_from_deadline; due_within and due_summary the forecast."""
+    from audit_lib.insights import retention
+
+    run = _run(audit, {"persons": [prospect("p1", "2023-10-30")], "consents": NO_CONSENTS})
+    calls = []
+    found = retention._found
+    monkeypatch.setattr(retention, "_found", lambda *a: calls.append(a[1].id) or found(*a))
+    first = retention.days_from_deadline(run)
+    first.loc[:, "records"] = -1  # a caller changing its frame changes nobody else's
+    again = retention.days_from_deadline(run)
+    assert (again["records"] > 0).all()
+    retention.due_summary(run, days=30)
+    runs_of_forecast = len(calls)
+    retention.due_within(run, days=30)
+    assert runs_of_forecast > 0 and len(calls) == runs_of_forecast  # the forecast ran its checks once
+    retention.due_within(run, days=60)
+    assert len(calls) == 2 * runs_of_forecast  # another horizon is another forecast

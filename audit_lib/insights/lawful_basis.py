@@ -197,7 +197,12 @@ def basis_heatmap(run) -> go.Figure:
 
 
 def prospection_coverage(run) -> pd.DataFrame:
-    """Prospection messages per local month, channel and coverage class (one class per message, worst first)."""
+    """Prospection messages per local month, channel and coverage class (one class per message, worst first).
+    Computed once per run (the chart and the table share it)."""
+    return run.once("lawful_basis.prospection_coverage", lambda: _prospection_coverage(run))
+
+
+def _prospection_coverage(run) -> pd.DataFrame:
     columns = ["month", "channel", "coverage", "messages"]
     if not _has(run, "communications", "persons"):
         return pd.DataFrame(columns=columns)

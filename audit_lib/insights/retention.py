@@ -96,8 +96,12 @@ def days_from_deadline(run) -> pd.DataFrame:
     """Records per rule and number of days relative to their deadline (positive: too late), counted in SQL.
 
     The same view as ``timeline`` but aggregated where the data is, so its size does not grow with the
-    extract (at scale L a rule can judge ten million messages).
+    extract (at scale L a rule can judge ten million messages). Computed once per run.
     """
+    return run.once("retention.days_from_deadline", lambda: _days_from_deadline(run))
+
+
+def _days_from_deadline(run) -> pd.DataFrame:
     frames = []
     for check in _runnable(run):
         if check.id == LOG_CHECK:
@@ -194,7 +198,12 @@ def due_within(run, days: int = 30) -> pd.DataFrame:
     """Records that are in time on as_of but breach a rule by as_of + ``days`` (a forecast).
 
     The same check SQL runs for both dates; connection-log months count the rows that newly fall past.
+    Computed once per run and number of days.
     """
+    return run.once(("retention.due_within", days), lambda: _due_within(run, days))
+
+
+def _due_within(run, days: int) -> pd.DataFrame:
     later = run.as_of + dt.timedelta(days=days)
     frames = []
     for check in _runnable(run):
