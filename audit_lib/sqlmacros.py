@@ -13,6 +13,7 @@ import duckdb
 MACROS = """
 CREATE OR REPLACE MACRO local_date(ts) AS timezone('{tz}', ts)::DATE;
 CREATE OR REPLACE MACRO local_month(ts) AS strftime(timezone('{tz}', ts), '%Y-%m');
+CREATE OR REPLACE MACRO local_offset(ts) AS timezone('{tz}', ts) - timezone('UTC', ts);
 CREATE OR REPLACE MACRO local_to_utc(l) AS (
     CASE WHEN l IS NULL THEN NULL
          -- autumn overlap: the same wall time occurs twice; take the earlier offset (fold=0)

@@ -160,3 +160,54 @@ def test_the_offset_fast_path_reads_every_value_as_the_general_path(con):
         con.execute("SELECT count(*) FROM v WHERE regexp_matches(s, '[+-](?:0\\d|1[0-3]):[0-5]\\d$')").fetchone()[0]
         >= 40
     )
+
+
+MIXED = (
+    "SELECT count(*) FROM (SELECT epoch_us(ts) // 900000000 AS q, min(ts) AS a, max(ts) AS b "
+    "FROM connection_logs_all GROUP BY q) WHERE local_date(a) <> local_date(b) OR local_offset(a) <> local_offset(b)"
+)
+
+
+@pytest.mark.parametrize(
+    "zone, mixed",
+    [("Europe/Brussels", False), ("Asia/Kathmandu", False), ("America/St_Johns", False), ("Africa/Monrovia", True)],
+)
+def test_the_log_summary_by_quarter_hour_equals_the_row_by_row_one(zone, mixed):
+    """The daily log summary groups by UTC quarter-hour first (issue 17, fourth pass). Around Brussels
+    midnights and both DST changes, in zones 5:45 and -3:30 from UTC, and in Monrovia in 1960 (-0:44:30: a
+    quarter holds a local midnight, so the rows are taken one by one) it equals the per-row one."""
+    from audit_lib.contract import load_contract
+    from audit_lib.intake.canonical import build_daily_summary, build_typed
+
+    c = duckdb.connect()
+    install_macros(c, zone)
+    c.execute("SET VARIABLE as_of = DATE '2026-10-31'")
+    c.execute("SET VARIABLE as_of_end = TIMESTAMPTZ '2026-11-01 00:00:00+00'")
+    start = {
+        "Africa/Monrovia": dt.datetime(1960, 5, 1, 20),
+        "Asia/Kathmandu": dt.datetime(2026, 10, 30, 16),
+        "America/St_Johns": dt.datetime(2026, 10, 31, 0),
+    }
+    values = []
+    for first in [
+        start.get(zone, dt.datetime(2026, 10, 24, 20)),
+        dt.datetime(2026, 3, 28, 20),
+        dt.datetime(2026, 10, 31, 20),
+    ]:
+        values += [(first + dt.timedelta(minutes=7 * i)).strftime("%Y-%m-%dT%H:%M:%SZ") for i in range(120)]
+    values += ["1960-05-02T00:40:00Z", "1960-05-02T00:44:45Z"]  # Monrovia's midnight, 00:44:30 UTC, between
+    values += ["2026-10-25 02:30:00", "2026-10-31T23:30:00+01:00", "2026-11-01T00:00:00Z", "", "not a date", None]
+    c.execute("CREATE TABLE raw_connection_logs (_row BIGINT, ts VARCHAR, ip VARCHAR, person_id VARCHAR)")
+    c.executemany("INSERT INTO raw_connection_logs VALUES (NULL, ?, NULL, NULL)", [[v] for v in values])
+    table = load_contract()["connection_logs"]
+    build_typed(c, table, "raw_connection_logs", "logs", in_place=False)
+    assert (c.execute(MIXED).fetchone()[0] > 0) == mixed
+    build_daily_summary(c, table)
+    by_row = (
+        "SELECT local_date(ts) AS day, _missing, _invalid, _future, NULL::VARCHAR AS _file, count(*) AS rows "
+        "FROM connection_logs_all GROUP BY ALL ORDER BY ALL"
+    )
+    got = c.execute("SELECT * FROM connection_logs_days ORDER BY ALL").fetchall()
+    assert got == c.execute(by_row).fetchall()
+    assert c.execute("DESCRIBE connection_logs_days").fetchall() == c.execute(f"DESCRIBE {by_row}").fetchall()
+    assert sum(r[-1] for r in got) == len(values) and len({r[0] for r in got}) >= 6

@@ -214,11 +214,37 @@ def define_clean_view(con: duckdb.DuckDBPyConnection, table: Table, source: str 
 
 
 def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """``<table>_days(day, _missing, _invalid, _future, rows)``: the large table summarised in one scan."""
-    has_file = "_file" in [r[0] for r in con.execute(f"DESCRIBE {table.name}_all").fetchall()]
+    """``<table>_days(day, _missing, _invalid, _future, _file, rows)``: the large table summarised in one scan.
+
+    The scan groups rows by quarter-hour of UTC time, keeping each group's first and last timestamp, so
+    the local date is computed per quarter-hour, not per row (10 million times at M: 0.5 s). A quarter
+    whose first and last rows share the local date and the offset has that date for every row: the
+    offset is constant in between, so the local time only moves forward. Every real offset since the
+    1970s is a multiple of 15 minutes, so no quarter holds a local midnight or a change of offset;
+    should one do so (an old local mean time, say), the rows are summarised one by one, as before.
+    """
+    name, ts = table.name, f'"{table.aggregate}"'
+    has_file = "_file" in [r[0] for r in con.execute(f"DESCRIBE {name}_all").fetchall()]
+    file_col = "_file" if has_file else "NULL::VARCHAR AS _file"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table.name}_days AS "
-        f'SELECT local_date("{table.aggregate}") AS day, _missing, _invalid, _future, '
-        f"{'_file' if has_file else 'NULL::VARCHAR AS _file'}, count(*) AS rows "
-        f"FROM {table.name}_all GROUP BY ALL"
+        f"CREATE OR REPLACE TEMP TABLE {name}_quarters AS "
+        f"SELECT epoch_us({ts}) // 900000000 AS quarter, min({ts}) AS first, max({ts}) AS last, "
+        f"_missing, _invalid, _future, {file_col}, count(*) AS rows FROM {name}_all "
+        f"GROUP BY quarter, _missing, _invalid, _future, _file"
     )
+    mixed = con.execute(
+        f"SELECT count(*) FROM {name}_quarters "
+        "WHERE local_date(first) <> local_date(last) OR local_offset(first) <> local_offset(last)"
+    ).fetchone()[0]
+    if mixed:
+        summary = (
+            f"SELECT local_date({ts}) AS day, _missing, _invalid, _future, {file_col}, count(*) AS rows "
+            f"FROM {name}_all GROUP BY ALL"
+        )
+    else:
+        summary = (
+            f"SELECT local_date(first) AS day, _missing, _invalid, _future, _file, sum(rows)::BIGINT AS rows "
+            f"FROM {name}_quarters GROUP BY ALL"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_days AS {summary}")
+    con.execute(f"DROP TABLE {name}_quarters")
