@@ -78,9 +78,8 @@ def restore(
     """Attach an entry read-only as ``extract_cache`` and give ``files`` the facts saved with it.
 
     Returns the names of the relations the entry holds (``<table>_typed``, ``<table>_days``), the
-    canonical columns each table's files held and what else it carries (a report snapshot's; see
-    ``write_entry``),
-    or None when there is no usable entry; the caller defines its views over them.
+    canonical columns each table's files held and what else it carries (a report snapshot's, see
+    ``write_entry``), or None when there is no usable entry; the caller defines its views over them.
     """
     db, meta = entry / "extract.duckdb", entry / "files.json"
     if not (db.exists() and meta.exists()):

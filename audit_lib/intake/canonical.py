@@ -218,10 +218,11 @@ def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:
 
     The scan groups rows by quarter-hour of UTC time, keeping each group's first and last timestamp, so
     the local date is computed per quarter-hour, not per row (10 million times at M: 0.5 s). A quarter
-    whose first and last rows share the local date and the offset has that date for every row: the
-    offset is constant in between, so the local time only moves forward. Every real offset since the
-    1970s is a multiple of 15 minutes, so no quarter holds a local midnight or a change of offset;
-    should one do so (an old local mean time, say), the rows are summarised one by one, as before.
+    whose first and last rows share the local date and the offset has that date for every row: no zone
+    changes its offset twice within a quarter of an hour, so the offset is constant in between and the
+    local time only moves forward. Every offset in use since the 1970s is a multiple of 15 minutes, so
+    no quarter holds a local midnight or a change of offset; should one do so (an old local mean time,
+    say), the rows are summarised one by one, as before.
     """
     name, ts = table.name, f'"{table.aggregate}"'
     has_file = "_file" in [r[0] for r in con.execute(f"DESCRIBE {name}_all").fetchall()]
