@@ -70,8 +70,12 @@ def audit_to_folder(
                 "shared": sorted(extract.shared_ready),
             }
             cache.write_entry(extract.con, snapshot, extract.files, extract.source_columns, carried)
-        outputs = write_findings(results.findings, out, extra_sheets=_inventory_sheet(extract, results))
-        _working_register(extract, results, out / "findings.xlsx", history)
+        outputs = write_findings(
+            results.findings,
+            out,
+            extra_sheets=_inventory_sheet(extract, results),
+            finish_workbook=_working_register(extract, results, history),
+        )
         outputs.append(write_template(results.findings, Path(data), out))
         manifest = build_manifest(extract, results.status, started, outputs, command)
         manifest["triage"] = triage
@@ -98,15 +102,16 @@ def register_evidence(data: Path) -> dict:
     }
 
 
-def _working_register(extract: Extract, results: Results, xlsx: Path, history: Path | None) -> None:
-    """findings.xlsx gets title, owner, due, triage status and first seen per row (see ``workbook``)."""
+def _working_register(extract: Extract, results: Results, history: Path | None):
+    """What completes findings.xlsx: title, owner, due, triage status and first seen per row (``workbook``)."""
     from .checks import load_checks  # noqa: PLC0415
     from .insights.summary import working_register  # noqa: PLC0415
     from .nb import Run  # noqa: PLC0415
     from .workbook import add_register_columns  # noqa: PLC0415
 
     register = working_register(Run.from_results(extract, results), history or "")
-    add_register_columns(xlsx, register, {c.id: c.title for c in load_checks()})
+    titles = {c.id: c.title for c in load_checks()}
+    return lambda book: add_register_columns(book, register, titles)
 
 
 def _inventory_sheet(extract: Extract, results: Results) -> dict:

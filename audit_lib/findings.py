@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -66,9 +67,15 @@ def safe_for_spreadsheets(frame: pd.DataFrame, cell=neutralise) -> pd.DataFrame:
 
 
 def write_findings(
-    findings: pd.DataFrame, out: Path, extra_sheets: dict[str, pd.DataFrame] | None = None
+    findings: pd.DataFrame,
+    out: Path,
+    extra_sheets: dict[str, pd.DataFrame] | None = None,
+    finish_workbook: Callable[[object], None] | None = None,
 ) -> list[Path]:
-    """Write findings.csv, findings.parquet and findings.xlsx (formula-safe) into ``out``."""
+    """Write findings.csv, findings.parquet and findings.xlsx (formula-safe) into ``out``.
+
+    ``finish_workbook(book)`` may complete the openpyxl workbook before it is saved (the working
+    register's columns, ``workbook.add_register_columns``): the file is written once."""
     out.mkdir(parents=True, exist_ok=True)
     safe = safe_for_spreadsheets(findings[COLUMNS])
     paths = [out / "findings.csv", out / "findings.parquet", out / "findings.xlsx"]
@@ -81,4 +88,6 @@ def write_findings(
         safe.to_excel(xl, sheet_name="findings", index=False)
         for name, frame in (extra_sheets or {}).items():
             safe_for_spreadsheets(frame).to_excel(xl, sheet_name=name[:31], index=False)
+        if finish_workbook is not None:
+            finish_workbook(xl.book)
     return paths

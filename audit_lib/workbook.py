@@ -1,15 +1,14 @@
 """findings.xlsx as a working register: the columns a remediation team needs, frozen header, filters, widths.
 
-The findings writer (``findings.write_findings``) writes the sheets; this adds, to the ``findings`` sheet,
-the check title, owner, due date, triage status, first seen and triage reason of each row, then freezes
-the header, turns on filters and sizes the columns of every sheet. Every added text cell goes through
-the writer's own formula neutraliser.
+The findings writer (``findings.write_findings``) writes the sheets; before it saves the workbook, this
+adds to the ``findings`` sheet the check title, owner, due date, triage status, first seen and triage
+reason of each row, then freezes the header, turns on filters and sizes the columns of every sheet. Every
+added text cell goes through the writer's own formula neutraliser.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 
@@ -27,17 +26,15 @@ ADDED = {
 MAX_WIDTH = 60
 
 
-def add_register_columns(path: Path, register: pd.DataFrame, titles: dict[str, str]) -> None:
-    """Add the register's columns to the ``findings`` sheet (rows in the same order) and format every sheet."""
-    from openpyxl import load_workbook  # noqa: PLC0415
-
-    book = load_workbook(path)
+def add_register_columns(book, register: pd.DataFrame, titles: dict[str, str]) -> None:
+    """Add the register's columns to the ``findings`` sheet of the openpyxl workbook ``book`` (rows in the
+    same order) and format every sheet; the findings writer saves it (``write_findings(finish_workbook=)``)."""
     sheet = book["findings"]
     header = [c.value for c in sheet[1]]
     if len(register) != sheet.max_row - 1 or (
         len(register) and str(sheet.cell(2, 1).value).lstrip("'") != str(register["finding_id"].iloc[0])
     ):
-        raise ValueError(f"{path.name}: the register does not match the findings sheet row for row")
+        raise ValueError("findings.xlsx: the register does not match the findings sheet row for row")
     values = {
         "check_title": register["check_id"].map(titles).fillna(""),
         "owner": register["owner"],
@@ -55,7 +52,6 @@ def add_register_columns(path: Path, register: pd.DataFrame, titles: dict[str, s
                 cell.number_format = "yyyy-mm-dd"
     for ws in book.worksheets:
         _format(ws)
-    book.save(path)
 
 
 def _format(ws) -> None:
