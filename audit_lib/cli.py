@@ -95,8 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     finally:
+        gc.unfreeze()  # what _run froze goes back to the collector: a caller's process lives on
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _loaded() -> None:
+    """The command's modules are loaded: they live as long as the process, so the collector stops
+    looking at them. Its full collections then scan only what the run makes (0.14 s of a 2 s check at S)."""
+    gc.freeze()
 
 
 def _run(args) -> int:
@@ -104,10 +111,12 @@ def _run(args) -> int:
         if args.command == "check":
             from .commands import check_command  # noqa: PLC0415
 
+            _loaded()
             return check_command(args)
         if args.command == "report":
             from .report import report_command  # noqa: PLC0415
 
+            _loaded()
             return report_command(args)
         from .dates import period_end  # noqa: PLC0415
         from .sample import generate  # noqa: PLC0415

@@ -49,11 +49,14 @@ def test_check_imports_no_report_package(tmp_path):
 
 def test_the_command_exits_without_final_collections_and_main_leaves_gc_alone(tmp_path):
     """``entry`` (the console script) freezes the collector before exiting (0.6 s after a report);
-    ``main``, which tests and notebooks call in-process, leaves it as it was."""
+    ``main`` freezes the loaded modules while the command runs and unfreezes them when it returns, so a
+    process calling it in-process (tests, notebooks) keeps collecting everything."""
     probe = (
         "import atexit, gc, sys\n"
-        "from audit_lib import cli\n"
+        "from audit_lib import cli, commands\n"
         "atexit.register(lambda: print('FROZEN', gc.get_freeze_count() > 0, flush=True))\n"
+        "run = commands.check_command\n"
+        "commands.check_command = lambda a: print('DURING', gc.get_freeze_count() > 0, flush=True) or run(a)\n"
         "code = cli.main(sys.argv[1:])\n"
         "print('AFTER_MAIN', gc.get_freeze_count(), code, flush=True)\n"
         "cli.main = lambda: code\n"
@@ -71,6 +74,7 @@ def test_the_command_exits_without_final_collections_and_main_leaves_gc_alone(tm
     ]
     done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    probed = [line for line in done.stdout.splitlines() if line.startswith(("AFTER_MAIN", "FROZEN"))]
-    assert probed == ["AFTER_MAIN 0 0", "FROZEN True"]
+    probed = [line for line in done.stdout.splitlines() if line.startswith(("DURING", "AFTER_MAIN", "FROZEN"))]
+    # the loaded modules are frozen while the command runs, given back to the collector when main returns
+    assert probed == ["DURING True", "AFTER_MAIN 0 0", "FROZEN True"]
     assert (tmp_path / "o" / "manifest.json").exists()
