@@ -102,6 +102,12 @@ def restore(
     return cached, saved[COLUMNS], carried
 
 
+def views_over(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Temporary views of the same names over relations of the attached entry (``restore``)."""
+    for name in names:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM {ATTACHED}.{ident(name)}")
+
+
 def save(con: duckdb.DuckDBPyConnection, entry: Path, files: list[SourceFile], columns: dict[str, list[str]]) -> None:
     """Write the connection's typed tables and daily summaries into a new cache entry (atomically)."""
     write_entry(con, entry, files, columns)

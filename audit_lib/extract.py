@@ -162,8 +162,6 @@ class Extract:
         install_macros(self.con, self.policy.time_zone)
         self.con.execute("SET VARIABLE as_of = ?::DATE", [self.as_of])
         self.con.execute("SET VARIABLE as_of_end = ?::TIMESTAMPTZ", [self.as_of_end()])
-        if self.snapshot is None:  # a report snapshot carries them (see _load)
-            lookup_db.attach(self.con, self.policy, self.as_of)
 
     def _load(self) -> None:
         found = discover(self.root, list(self.contract))
@@ -183,8 +181,7 @@ class Extract:
             else None
         )
         restored = cache.restore(self.con, entry, self.files) if entry is not None else None
-        if self.snapshot is not None:
-            self._use_carried(restored[2] if restored is not None else cache.NOTHING_CARRIED)
+        self._lookups(restored[2] if restored is not None else cache.NOTHING_CARRIED)
         if restored is not None:
             cached, self.source_columns, _ = restored
             self._define_over_cache(cached)
@@ -199,19 +196,17 @@ class Extract:
         for line in note_lines(self.profile_notes):
             self.progress(line)
 
-    def _use_carried(self, carried: dict) -> None:
-        """The lookup tables and shared check relations the report's check run left in its snapshot, when
-        made for this policy and year (lookups) and this very date (shared relations); else built here."""
+    def _lookups(self, carried: dict) -> None:
+        """The lookup tables (before any typing: countries are read through them), and the shared check
+        relations: from a report snapshot that carries them when made for this policy and year (lookups)
+        and this very date (shared relations); else the lookups are built here (``lookup_db``)."""
         same_policy_and_year = carried["key"] == lookup_db.content_key(self.policy, self.as_of)
         if same_policy_and_year and carried["lookups"]:
-            lookup_db.attach_from(self.con, cache.ATTACHED, carried["lookups"])
+            cache.views_over(self.con, carried["lookups"])
         else:
             lookup_db.attach(self.con, self.policy, self.as_of)
         if same_policy_and_year and carried["as_of"] == self.as_of.isoformat():
-            for name in carried["shared"]:
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM {cache.ATTACHED}.{ident(name)}"
-                )
+            cache.views_over(self.con, carried["shared"])
             self.shared_ready.update(carried["shared"])
 
     def _define_over_cache(self, cached: set[str]) -> None:
@@ -224,9 +219,7 @@ class Extract:
                 raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
                 build_typed(self.con, table, raw, name, in_place=True)
             if f"{name}_days" in cached:
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW {name}_days AS SELECT * FROM {cache.ATTACHED}.{name}_days"
-                )
+                cache.views_over(self.con, [f"{name}_days"])
 
     def _read_all(self) -> None:
         reader = self._reader

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .reference import reference_tables, working_days
-from .sqlident import ident
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,13 +46,6 @@ def content_key(policy: Policy, as_of: dt.date) -> str:
 def names(policy: Policy, as_of: dt.date) -> list[str]:
     """The lookup tables' names (what ``attach`` registers)."""
     return list(_arrow_for(policy, as_of))
-
-
-def attach_from(con: duckdb.DuckDBPyConnection, schema: str, tables: list[str]) -> None:
-    """Give ``con`` the lookup tables as views over an attached report snapshot that carries them
-    (``cache.write_entry``): the report's kernels neither build nor convert their own (0.3 s each)."""
-    for name in tables:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM {ident(schema)}.{ident(name)}")
 
 
 def lookup_tables(policy: Policy, as_of: dt.date) -> dict[str, pd.DataFrame]:
