@@ -30,6 +30,7 @@ FILE_FIELDS = ("sha256", "rows", "encoding", "delimiter", "unparsed")
 COLUMNS = "_columns"  # which canonical columns the files held (checks that need a column)
 CARRIED = "_carried"  # what else a report snapshot carries: lookup tables, shared check relations (extract.py)
 NOTHING_CARRIED = {"key": None, "as_of": None, "lookups": [], "shared": []}
+LAYOUT = 2  # the typed tables' columns (2: no stored row number, key copy or single source file); in the key
 
 
 _UNSET = object()
@@ -64,6 +65,7 @@ def entry_for(files: list[SourceFile], as_of: dt.date, policy_sha256: str, profi
             "as_of": as_of.isoformat(),
             "policy": policy_sha256,
             "version": tool_version(),
+            "layout": LAYOUT,
             "profiles": profiles,
         },
         sort_keys=True,

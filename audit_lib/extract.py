@@ -214,10 +214,10 @@ class Extract:
         for name in self.provided:
             table = self.contract[name]
             if f"{name}_typed" in cached:
-                define_views(self.con, table, f"{cache.ATTACHED}.{name}_typed")
+                define_views(self.con, table, f"{cache.ATTACHED}.{name}_typed", self._only_file(name))
             else:  # the large table read in place: its view over the files costs nothing to define again
                 raw = self._reader.read(self.con, name, self.sources[name], Path(self._tmp.name))
-                build_typed(self.con, table, raw, name, in_place=True)
+                build_typed(self.con, table, raw, name, in_place=True, file=self._only_file(name))
             if f"{name}_days" in cached:
                 cache.views_over(self.con, [f"{name}_days"])
 
@@ -244,7 +244,7 @@ class Extract:
                 expected = reader.expected(name)
 
                 def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected):
-                    build_typed(self.con, table, raw, label, in_place, expected)
+                    build_typed(self.con, table, raw, label, in_place, expected, self._only_file(table.name))
                     if table.aggregate:
                         build_daily_summary(self.con, table)
 
@@ -259,12 +259,20 @@ class Extract:
                 if f.unparsed:
                     self.progress(unparsed_line(f, self.root))
 
+    def _only_file(self, table: str) -> str | None:
+        """The one file a table was read from (its rows then carry no ``_file`` column), else None."""
+        files = self.sources[table].files if table in self.sources else []
+        return str(files[0].path) if len(files) == 1 else None
+
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""
         if not any(f.rows is None for f in source.files):
             return
-        has_file = "_file" in [r[0] for r in self.con.execute(f"DESCRIBE {relation}").fetchall()]
         count = "sum(rows)" if relation.endswith("_days") else "count(*)"
+        if len(source.files) == 1:  # one file: every row is its
+            source.files[0].rows = self.con.execute(f"SELECT {count}::BIGINT FROM {relation}").fetchone()[0] or 0
+            return
+        has_file = "_file" in [r[0] for r in self.con.execute(f"DESCRIBE {relation}").fetchall()]
         counts = (
             dict(self.con.execute(f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall())
             if has_file

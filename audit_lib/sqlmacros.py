@@ -66,7 +66,8 @@ CREATE OR REPLACE MACRO parse_date_with(s, p) AS date_in_span(
 CREATE OR REPLACE MACRO date_body_input(s) AS (CASE WHEN length(trim(s)) = 10 THEN NULL ELSE parse_ts_body(s) END);
 CREATE OR REPLACE MACRO parse_date(s) AS parse_date_with(s, date_body_input(s));
 CREATE OR REPLACE MACRO parse_bool(s) AS (
-    CASE WHEN s IS NULL OR trim(s) = '' THEN false
+    CASE WHEN s = 'true' THEN true WHEN s = 'false' THEN false  -- the common spellings first, as they are
+         WHEN s IS NULL OR trim(s) = '' THEN false
          WHEN lower(trim(s)) IN ('true', 't', '1', 'yes', 'y', 'ja', 'j', 'oui', 'o', 'waar', 'vrai') THEN true
          WHEN lower(trim(s)) IN ('false', 'f', '0', 'no', 'n', 'nee', 'non', 'onwaar', 'faux') THEN false
          ELSE NULL END);

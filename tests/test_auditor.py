@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,30 @@ def test_seeded_sample_is_repeatable_stratified_and_written_to_the_manifest(audi
     assert (entry["n"], entry["seed"], entry["stratify"]) == (25, 7, "severity")
     assert entry["finding_ids"] == first["finding_id"].tolist()
     assert entry["population"] == len(audit.findings)
+
+
+def test_rows_of_a_log_folder_name_their_month_file(audit):
+    rows = audit.rows(finding(audit, "RET-CONNECTION-LOG-1Y", "2024-02"))
+    assert {Path(p).name for p in rows["source_file"]} == {"2024-02.csv"}
+
+
+def test_rows_of_a_parquet_table_name_their_file(tmp_path):
+    """A table given as Parquet: its rows name the file and their row in it, as a CSV's do."""
+    import duckdb
+
+    data = tmp_path / "extract"
+    shutil.copytree(SAMPLE, data)
+    csv_path = data / "rights_requests.csv"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{data / 'rights_requests.parquet'}'")
+    csv_path.unlink()
+    out = tmp_path / "2026-10"
+    audit_to_folder(data, dt.date(2026, 10, 31), None, out, quiet=True)
+    parquet = auditor.open_audit(str(data), "2026-10-31", run_dir=str(out))
+    rows = parquet.rows(finding(parquet, "DSR-OVERDUE", "RQ90004"))
+    assert [Path(p).name for p in rows["source_file"]] == ["rights_requests.parquet"]
+    expected = next(i for i, line in enumerate(csv_lines(SAMPLE / "rights_requests.csv")) if "RQ90004" in line)
+    assert rows["source_row"].tolist() == [expected]
+
+
+def csv_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()

@@ -228,3 +228,31 @@ def test_absent_tables_are_not_provided_and_their_checks_not_run(audit):
     not_run = {c for c, s in results.status.items() if s["status"] == "not_run"}
     assert "DQ-ORPHAN-REFERENCE" not in not_run
     assert all(s["status"] == "ran" for c, s in results.status.items() if c.startswith("DQ-"))
+
+
+def test_every_table_key_is_a_required_id():
+    """The typed key column is the record id: canonical.py keeps no second, trimmed copy of it."""
+    from audit_lib.contract import load_contract
+
+    keys = {t.name: (t.columns[t.key].type, t.columns[t.key].required) for t in load_contract().values() if t.key}
+    assert set(keys.values()) == {("id", True)} and len(keys) == 9
+
+
+def test_typed_rows_store_no_row_number_key_copy_or_file_name_but_the_views_give_them(audit):
+    """A 10M-row table keeps within the memory cap: what is the same for every row, or is the rowid, is
+    not stored; ``_all`` still gives the row number, the record id (or row:N) and the file."""
+    with audit.extract({"persons": [person(" p1 "), person(""), person("p3")]}) as ex:
+        stored = {r[0] for r in ex.con.execute("DESCRIBE persons_typed").fetchall()}
+        assert not stored & {"_row", "_keyval", "_file"}
+        rows = ex.con.execute("SELECT _row, _key, _file FROM persons_all ORDER BY _row").fetchall()
+        path = str(ex.sources["persons"].files[0].path)
+        assert rows == [(1, "p1", path), (2, "row:2", path), (3, "p3", path)]
+        assert ex.sources["persons"].files[0].rows == 3
+
+
+def test_unreadable_value_detail_only_on_its_row(audit):
+    rows = [person("p1"), person("p2", subject_type="Klant!"), person("p3")]
+    with audit.extract({"persons": rows}) as ex:
+        detail = dict(ex.con.execute("SELECT _key, _invalid_detail FROM persons_all").fetchall())
+    assert detail["p1"] == detail["p3"] == ""
+    assert detail["p2"].startswith("subject_type (expected one of ") and detail["p2"].endswith("shaped aaaaa!)")

@@ -162,17 +162,19 @@ def _read_csv(con, source: TableSource, name: str, workdir: Path) -> None:
         names = tuple(header_names(f.read_path, "utf-8", delimiter))
         groups.setdefault((delimiter, names), []).append(f)
     selects = []
+    several = len(source.files) > 1  # one file: the views name it (canonical.py), no column repeats it per row
     for (delimiter, names), files in groups.items():
         columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
         paths = ", ".join(literal(f.read_path) for f in files)
         selects.append(
             f"SELECT * FROM read_csv([{paths}], header=true, auto_detect=false, columns={columns}, "
             f"delim={literal(delimiter)}, quote='\"', escape='\"', max_line_size={MAX_LINE}, strict_mode=true, "
-            f"null_padding=false, filename={literal(FILE_COL)})"
+            f"null_padding=false{f', filename={literal(FILE_COL)}' if several else ''})"
         )
     # the data row number is the typed table's rowid (canonical.py): no window over the rows here
+    rename = f" RENAME ({FILE_COL} AS _file)" if several else ""
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, * RENAME ({FILE_COL} AS _file) "
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT NULL::BIGINT AS _row, *{rename} "
         f"FROM ({' UNION ALL BY NAME '.join(selects)})"
     )
 
@@ -249,7 +251,11 @@ def _union(con, name: str, parts: list[str], files: list[SourceFile]) -> None:
     for part, f in zip(parts, files, strict=True):
         _lower_columns(con, part, f.path)
         f.rows = con.execute(f"SELECT count(*) FROM {ident(part)}").fetchone()[0]
-    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {p}" for p in parts)
+    several = len(files) > 1  # which file a row came from; with one file the views name it (canonical.py)
+    union = " UNION ALL BY NAME ".join(
+        f"SELECT *{f', {literal(f.path)} AS _file' if several else ''} FROM {p}"
+        for p, f in zip(parts, files, strict=True)
+    )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM ({union})")
     for part in parts:
         con.execute(f"DROP TABLE IF EXISTS {part}")
@@ -287,9 +293,11 @@ def _read_parquet(con, source: TableSource, name: str, workdir: Path) -> None:
     label = source.files[0].path if len(source.files) == 1 else source.files[0].path.parent
     cleaned = check_names(label, [c.replace("\ufeff", "").strip().lower() for c in cols])
     renamed = ", ".join(f"{ident(c)} AS {ident(n)}" for c, n in zip(cols, cleaned, strict=True))
+    several = len(source.files) > 1
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {renamed}, NULL::BIGINT AS _row "
-        f"FROM read_parquet([{files}], union_by_name=true)"
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {renamed}, NULL::BIGINT AS _row"
+        f"{f', {FILE_COL} AS _file' if several else ''} "
+        f"FROM read_parquet([{files}], union_by_name=true{f', filename={literal(FILE_COL)}' if several else ''})"
     )
 
 
