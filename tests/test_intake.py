@@ -256,3 +256,31 @@ def test_unreadable_value_detail_only_on_its_row(audit):
         detail = dict(ex.con.execute("SELECT _key, _invalid_detail FROM persons_all").fetchall())
     assert detail["p1"] == detail["p3"] == ""
     assert detail["p2"].startswith("subject_type (expected one of ") and detail["p2"].endswith("shaped aaaaa!)")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-01-05", dt.date(2026, 1, 5)),
+        (" 2026-01-05 ", dt.date(2026, 1, 5)),  # trimmed
+        ("2026-02-30", None),  # no such day
+        (" infinity ", None),  # ten characters, and a word: no record date
+        ("  today   ", None),
+        ("epoch     ", None),
+        ("          ", None),
+        ("", None),
+        ("05-01-2026", None),  # not YYYY-MM-DD
+        ("1899-12-31", None),  # outside 1900-2200
+        ("2026-01-05T23:30:00Z", dt.date(2026, 1, 6)),  # a timestamp: its Brussels date
+        ("2026-01-05 23:30", dt.date(2026, 1, 5)),  # a local time: its date
+    ],
+)
+def test_date_column_values(text, expected):
+    """A date column's text: YYYY-MM-DD read as it is, else trimmed, words refused, a timestamp's local date."""
+    import duckdb
+
+    from audit_lib.sqlmacros import install_macros
+
+    con = duckdb.connect()
+    install_macros(con, "Europe/Brussels")
+    assert con.execute("SELECT parse_date(?::VARCHAR)", [text]).fetchone()[0] == expected
