@@ -166,6 +166,24 @@ def test_a_10_mb_single_field_is_read(tmp_path, capsys):
     assert manifest(tmp_path)["inputs"][0]["rows"] == 1
 
 
+def test_a_long_line_in_one_file_of_a_folder_is_read_and_counted(tmp_path, capsys):
+    """Files are read with DuckDB's default line limit (2 MB); a file with a longer line is read again
+    with the wide one, the folder's other files as before."""
+    logs = "ts,ip,person_id,event,user_agent\n"
+    data = extract(
+        tmp_path,
+        {
+            "persons.csv": GOOD,
+            "connection_logs/2026-09.csv": logs + "2026-09-01T10:00:00Z,,p1,login,\n" * 2,
+            "connection_logs/2026-10.csv": logs + f"2026-10-01T10:00:00Z,,p1,login,{'a' * 3 * 1024 * 1024}\n",
+        },
+    )
+    code, _, _ = run(tmp_path, capsys, data)
+    assert code == 0
+    rows = {Path(i["path"]).name: i["rows"] for i in manifest(tmp_path)["inputs"]}
+    assert rows == {"persons.csv": 1, "2026-09.csv": 2, "2026-10.csv": 1}
+
+
 def test_binary_garbage(tmp_path, capsys):
     code, _, err = run(tmp_path, capsys, extract(tmp_path, {"persons.csv": bytes(range(256)) * 40}))
     assert code == 2

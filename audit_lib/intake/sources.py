@@ -37,6 +37,7 @@ class SourceFile:
     unparsed: int | None = None  # web logs: lines in no known format, undecodable or too long
     profile: str = "canonical"
     read_path: Path | None = None  # what DuckDB reads: the file itself, or its UTF-8 transcoded copy
+    long_lines: bool = False  # a line is longer than DuckDB's default limit: read with the wide one
 
     def display(self, root: Path) -> str:
         try:
