@@ -243,10 +243,11 @@ class Extract:
 
                 expected = reader.expected(name)
 
-                def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected):
+                def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected, source=source):
                     build_typed(self.con, table, raw, label, in_place, expected, self._only_file(table.name))
                     if table.aggregate:
-                        build_daily_summary(self.con, table)
+                        per_file = len(source.files) > 1 and any(f.rows is None for f in source.files)
+                        build_daily_summary(self.con, table, per_file)
 
                 scan_errors(self.con, source, Path(self._tmp.name), build)
                 if not in_place:  # the typed table holds the rows now: no UTF-8 copy of personal data lingers

@@ -244,8 +244,11 @@ def define_clean_view(con: duckdb.DuckDBPyConnection, table: Table, source: str 
     )
 
 
-def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table, per_file: bool = True) -> None:
     """``<table>_days(day, _missing, _invalid, _future, _file, rows)``: the large table summarised in one scan.
+
+    ``per_file``: the rows of each file are still to be counted (CSV), so the summary keeps the file;
+    Parquet's row counts come from its metadata, and its summary leaves ``_file`` empty.
 
     The scan groups rows by quarter-hour of UTC time, keeping each group's first and last timestamp, so
     the local date is computed per quarter-hour, not per row (10 million times at M: 0.5 s). A quarter
@@ -256,13 +259,12 @@ def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     say), the rows are summarised one by one, as before.
     """
     name, ts = table.name, f'"{table.aggregate}"'
-    has_file = "_file" in [r[0] for r in con.execute(f"DESCRIBE {name}_all").fetchall()]
+    has_file = per_file and "_file" in [r[0] for r in con.execute(f"DESCRIBE {name}_all").fetchall()]
     file_col = "_file" if has_file else "NULL::VARCHAR AS _file"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name}_quarters AS "
         f"SELECT epoch_us({ts}) // 900000000 AS quarter, min({ts}) AS first, max({ts}) AS last, "
-        f"_missing, _invalid, _future, {file_col}, count(*) AS rows FROM {name}_all "
-        f"GROUP BY quarter, _missing, _invalid, _future, _file"
+        f"_missing, _invalid, _future, {file_col}, count(*) AS rows FROM {name}_all GROUP BY ALL"
     )
     mixed = con.execute(
         f"SELECT count(*) FROM {name}_quarters "
