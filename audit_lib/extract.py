@@ -246,8 +246,7 @@ class Extract:
                 def build(raw=raw, label=label, in_place=in_place, table=table, expected=expected, source=source):
                     build_typed(self.con, table, raw, label, in_place, expected, self._only_file(table.name))
                     if table.aggregate:
-                        per_file = len(source.files) > 1 and any(f.rows is None for f in source.files)
-                        build_daily_summary(self.con, table, per_file)
+                        build_daily_summary(self.con, table, per_file=any(f.rows is None for f in source.files))
 
                 scan_errors(self.con, source, Path(self._tmp.name), build)
                 if not in_place:  # the typed table holds the rows now: no UTF-8 copy of personal data lingers
@@ -261,18 +260,17 @@ class Extract:
                     self.progress(unparsed_line(f, self.root))
 
     def _only_file(self, table: str) -> str | None:
-        """The one file a table was read from (its rows then carry no ``_file`` column), else None."""
+        """The one file a table was read from (its rows then carry no ``_file`` column), else None: named
+        as DuckDB names a file of a folder (what it read: the file, or its UTF-8 copy), so rows per file
+        are counted alike."""
         files = self.sources[table].files if table in self.sources else []
-        return str(files[0].path) if len(files) == 1 else None
+        return str(files[0].read_path or files[0].path) if len(files) == 1 else None
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""
         if not any(f.rows is None for f in source.files):
             return
         count = "sum(rows)" if relation.endswith("_days") else "count(*)"
-        if len(source.files) == 1:  # one file: every row is its
-            source.files[0].rows = self.con.execute(f"SELECT {count}::BIGINT FROM {relation}").fetchone()[0] or 0
-            return
         has_file = "_file" in [r[0] for r in self.con.execute(f"DESCRIBE {relation}").fetchall()]
         counts = (
             dict(self.con.execute(f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall())

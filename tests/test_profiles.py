@@ -738,3 +738,10 @@ def test_canonical_file_and_profile_rows_are_stacked(tmp_path):
             ("objections.csv", "objections", "canonical"),
             ("Contact.csv", "persons", "salesforce_contact_api"),
         }
+        # the canonical file's rows are its own: counted and named apart from the profile's
+        assert {f.path.name: f.rows for f in ex.files}["objections.csv"] == 1
+        named = q(ex, "SELECT objection_id, _file FROM objections_all ORDER BY 1")
+        assert [[oid, file and Path(file).name] for oid, file in named] == [
+            ["003Ec00000CyOT7IAN-email-opt-out", None],
+            ["o1", "objections.csv"],
+        ]

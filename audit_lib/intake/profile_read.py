@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from ..contract import Table, load_contract
 from ..errors import InputError
-from ..sqlident import ident
+from ..sqlident import ident, literal
 from .clf import read_clf
 from .logformat import compile_format
 from .profile_model import Mapping
@@ -47,7 +47,10 @@ class ProfileReader:
             if not default_clf and not contributions(self.plans, table):
                 self.loaded.add(table)
                 return raw
-            parts.append(f"SELECT * FROM {_as_text(con, raw)}")
+            # stacked with profiled files: the canonical rows name their file, so rows per file are counted
+            one = canonical[0].read_path or canonical[0].path
+            named = f", {literal(one)} AS _file" if len(canonical) == 1 else ""
+            parts.append(f"SELECT *{named} FROM {_as_text(con, raw)}")
         if default_clf:
             plan = ProfiledFiles(find_profile(CLF_DEFAULT, [SHIPPED_DIR]), default_clf)
             self._read_raw(con, plan, workdir)
