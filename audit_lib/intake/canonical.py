@@ -133,13 +133,14 @@ def build_typed(
     """Create ``<table>_all`` and ``<table>`` from ``raw`` (a file's columns, lower-cased).
 
     Materialised tables are typed in one scan of the raw relation; their data row number is the
-    typed table's rowid (insertion order is file order), so no window over the rows is needed, and
-    they store neither the row number nor a copy of the key, and the source file only when the
-    table has several (``file`` names the only one): at scale L the sends' typed table is 40% smaller
-    for it, which keeps it within DuckDB's memory cap. The
-    select is layered so each per-row test is made once: the text of a timestamp is read first (its
-    ``__body``), then each column is typed and tested for blank (``__blank``), then the flags are
-    named, and last the detail of an unreadable value is written only for the rows that have one.
+    typed table's rowid (insertion order is file order), so no window over the rows is needed. They
+    store neither the row number nor a copy of the key, and the source file only when the table has
+    several (``file`` names the only one): the views give them (``define_views``), and the sends'
+    typed table at scale L is 40% smaller, which keeps it within DuckDB's memory cap.
+
+    The select is layered so each per-row test is made once: the text of a timestamp is read first
+    (its ``__body``), then each column is typed and tested for blank (``__blank``), then the flags
+    are named, and last the detail of an unreadable value is written only for the rows that have one.
     """
     raw_types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     absent = [c for c in table.required_columns if c not in raw_types]
