@@ -264,22 +264,18 @@ class Extract:
         as DuckDB names a file of a folder (what it read: the file, or its UTF-8 copy), so rows per file
         are counted alike."""
         files = self.sources[table].files if table in self.sources else []
-        return str(files[0].read_path or files[0].path) if len(files) == 1 else None
+        return str(files[0].scanned) if len(files) == 1 else None
 
     def _rows_per_file(self, source: TableSource, relation: str) -> None:
         """Rows read from each CSV file, counted on the relation its one scan produced."""
         if not any(f.rows is None for f in source.files):
             return
         count = "sum(rows)" if relation.endswith("_days") else "count(*)"
-        has_file = "_file" in [r[0] for r in self.con.execute(f"DESCRIBE {relation}").fetchall()]
-        counts = (
-            dict(self.con.execute(f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall())
-            if has_file
-            else {}
-        )
+        # every row names its file (canonical.py): the column of a folder's scan, or the one file
+        counts = dict(self.con.execute(f"SELECT _file, {count}::BIGINT FROM {relation} GROUP BY _file").fetchall())
         for f in source.files:
             if f.rows is None:
-                f.rows = counts.get(str(f.read_path or f.path), 0)
+                f.rows = counts.get(str(f.scanned), 0)
 
     def _empty_tables(self) -> None:
         """Absent tables become empty relations, so an optional lookup (legal hold) still runs."""

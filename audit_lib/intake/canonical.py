@@ -260,8 +260,7 @@ def build_daily_summary(con: duckdb.DuckDBPyConnection, table: Table, per_file: 
     say), the rows are summarised one by one, as before.
     """
     name, ts = table.name, f'"{table.aggregate}"'
-    has_file = per_file and "_file" in [r[0] for r in con.execute(f"DESCRIBE {name}_all").fetchall()]
-    file_col = "_file" if has_file else "NULL::VARCHAR AS _file"
+    file_col = "_file" if per_file else "NULL::VARCHAR AS _file"  # ``_all`` names each row's file
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name}_quarters AS "
         f"SELECT epoch_us({ts}) // 900000000 AS quarter, min({ts}) AS first, max({ts}) AS last, "

@@ -48,8 +48,7 @@ class ProfileReader:
                 self.loaded.add(table)
                 return raw
             # stacked with profiled files: the canonical rows name their file, so rows per file are counted
-            one = canonical[0].read_path or canonical[0].path
-            named = f", {literal(one)} AS _file" if len(canonical) == 1 else ""
+            named = f", {literal(canonical[0].scanned)} AS _file" if len(canonical) == 1 else ""
             parts.append(f"SELECT *{named} FROM {_as_text(con, raw)}")
         if default_clf:
             plan = ProfiledFiles(find_profile(CLF_DEFAULT, [SHIPPED_DIR]), default_clf)

@@ -39,6 +39,11 @@ class SourceFile:
     read_path: Path | None = None  # what DuckDB reads: the file itself, or its UTF-8 transcoded copy
     long_lines: bool = False  # a line is longer than DuckDB's default limit: read with the wide one
 
+    @property
+    def scanned(self) -> Path:
+        """The path DuckDB read, which a multi-file scan gives as each row's ``_file``."""
+        return self.read_path or self.path
+
     def display(self, root: Path) -> str:
         try:
             return str(self.path.relative_to(root))
