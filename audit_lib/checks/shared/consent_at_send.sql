@@ -39,9 +39,15 @@ judged AS (
           FROM persons) p ON p.person_id = c.person_id
     GROUP BY ALL
 ),
+numbered AS (
+    -- each judged message numbered: the ASOF join sorts, and the verdict groups, one integer per message
+    -- and needed purpose instead of its seven columns (7M rows at scale L: 13 s -> 9 s under DuckDB's
+    -- 2.5 GB cap, the same rows); its columns are joined back once per message
+    SELECT row_number() OVER () AS n, * FROM judged
+),
 needs AS (
-    SELECT j.*, r.consent_purpose
-    FROM judged j
+    SELECT j.n, j.person_id, j.sent_at, r.consent_purpose
+    FROM numbered j
     JOIN policy_consent_rules r
       ON r.message_purpose = j.purpose AND r.channel = j.channel AND r.subject_type = j.judged_as
 ),
@@ -52,17 +58,17 @@ events AS (
     GROUP BY person_id, purpose, recorded_at
 ),
 latest AS (
-    SELECT n.*, e.status, e.recorded_at
+    SELECT n.n, e.status
     FROM needs n
     ASOF LEFT JOIN events e
       ON e.person_id = n.person_id AND e.purpose = n.consent_purpose AND n.sent_at >= e.recorded_at
 ),
 verdict AS (
-    SELECT send_id, person_id, channel, purpose, sent_at, judged_as, why,
-           coalesce(bool_or(status = 'granted'), false) AS granted,
-           coalesce(bool_or(status = 'withdrawn'), false) AS withdrawn
-    FROM latest
-    GROUP BY send_id, person_id, channel, purpose, sent_at, judged_as, why
+    SELECT j.send_id, j.person_id, j.channel, j.purpose, j.sent_at, j.judged_as, j.why, v.granted, v.withdrawn
+    FROM (SELECT n, coalesce(bool_or(status = 'granted'), false) AS granted,
+                 coalesce(bool_or(status = 'withdrawn'), false) AS withdrawn
+          FROM latest GROUP BY n) v
+    JOIN numbered j ON j.n = v.n
 ),
 judged_verdict AS (
     SELECT *, granted OR (judged_as = 'customer' AND NOT withdrawn) AS covered FROM verdict
