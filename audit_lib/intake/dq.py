@@ -28,10 +28,15 @@ def dq_sql(table: Table, provided: set[str]) -> str:
         f"FROM {t}_all WHERE _future <> ''",
     ]
     if table.key:
+        # the keys seen twice are found first by counting the keys alone, then only their rows are grouped
+        # again for a person: grouping every key with its person cost 0.9-1.6 s against 0.7 s for the 10M
+        # sends of scale L
+        key = f'"{table.key}"'
+        twice = f"SELECT {key} FROM {t}_all WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1"
         parts.append(
-            f"SELECT 'DQ-DUPLICATE-KEY', '{t}', \"{table.key}\", any_value({person}), "
+            f"SELECT 'DQ-DUPLICATE-KEY', '{t}', {key}, any_value({person}), "
             f"'{table.key} appears ' || count(*) || ' times', count(*) "
-            f'FROM {t}_all WHERE "{table.key}" IS NOT NULL GROUP BY "{table.key}" HAVING count(*) > 1'
+            f"FROM {t}_all WHERE {key} IN ({twice}) GROUP BY {key}"
         )
     for col in table.columns.values():
         if col.references and col.references in provided and col.references != t:
