@@ -467,6 +467,25 @@ def test_send_to_a_person_not_in_persons_skips_consent_findings(audit):
     assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
 
 
+def test_duplicated_person_rows_and_sends_are_judged_once_each(audit):
+    # a person key twice, judged differently (customer: soft opt-in; prospect: needs consent): the prospect
+    # reading is not covered; a person key twice alike, and a send given twice alike, are judged once
+    # (count 1); a send id given twice with different times is two messages (count 2)
+    data = sends(
+        [person("p1", "customer"), person("p1", "prospect"), person("p2"), person("p3"), person("p3")],
+        [
+            send("s1", "p1"),
+            send("s2", "p2"),
+            send("s2", "p2"),
+            send("s3", "p2", sent_at="2026-03-01T10:00:00+01:00"),
+            send("s3", "p2", sent_at="2026-03-02T10:00:00+01:00"),
+            send("s4", "p3"),
+        ],
+    )
+    assert audit.counts("LB-SEND-NO-CONSENT", data) == {("s1", 1), ("s2", 1), ("s3", 2), ("s4", 1)}
+    assert audit.ids("LB-SEND-AFTER-WITHDRAWAL", data) == set()
+
+
 def test_consent_of_another_person_does_not_cover(audit):
     data = sends([person("p1"), person("p2")], [send("s1", "p1")], [consent("c1", "p2")])
     assert audit.ids("LB-SEND-NO-CONSENT", data) == {"s1"}
