@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 from . import cache, lookup_db
@@ -19,6 +21,36 @@ from .intake.profiles import Choices, parse_choices
 from .manifest import build_manifest, write_manifest
 from .run import AREA_ORDER, Results, run_checks
 from .triage import load_owners, load_register, register_path, write_template
+
+# what a check run imports only late (the working-day calendar, the findings workbook, its register and
+# transfer-inventory sheets, pyarrow's pandas bridge): imported in a thread from the start, while the main
+# thread waits on DuckDB, which releases the GIL as it reads and types the files
+LATE_IMPORTS = (
+    "holidays",
+    "openpyxl",
+    "pandas.io.excel",
+    "pandas.io.formats.excel",
+    "pyarrow.pandas_compat",
+    "audit_lib.insights.summary",
+    "audit_lib.insights.transfers",
+    "audit_lib.workbook",
+)
+
+
+def import_meanwhile(modules: tuple[str, ...] = LATE_IMPORTS) -> threading.Thread:
+    """Import ``modules`` in a background thread (a failing import is left for the code that needs the
+    module to raise, where it is reported as usual)."""
+
+    def load() -> None:
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - raised again, and reported, by the import that needs it
+                continue
+
+    thread = threading.Thread(target=load, daemon=True, name="late-imports")
+    thread.start()
+    return thread
 
 
 def choices_of(args) -> Choices:
@@ -172,6 +204,7 @@ def usable_out(out: Path) -> Path:
 def check_command(args) -> int:
     as_of = as_of_for(args.period, args.as_of)
     out = usable_out(Path(args.out).absolute())
+    import_meanwhile()
     staging = staging_for(out)
     try:
         # the new findings and their manifest replace --out together, or not at all

@@ -78,3 +78,17 @@ def test_the_command_exits_without_final_collections_and_main_leaves_gc_alone(tm
     # the loaded modules are frozen while the command runs, given back to the collector when main returns
     assert probed == ["DURING True", "AFTER_MAIN 0 0", "FROZEN True"]
     assert (tmp_path / "o" / "manifest.json").exists()
+
+
+def test_late_imports_exist_and_a_failing_one_is_left_to_its_importer():
+    """The check imports what it needs late (findings.xlsx, the calendar) in a thread while DuckDB reads:
+    each name must exist (a renamed module would make the thread useless), and one that fails to import
+    does not stop the others: the code that needs it raises and reports it as usual."""
+    import importlib.util
+
+    from audit_lib.commands import LATE_IMPORTS, import_meanwhile
+
+    assert [m for m in LATE_IMPORTS if importlib.util.find_spec(m) is None] == []
+    thread = import_meanwhile(("audit_lib.no_such_module", "audit_lib.workbook"))
+    thread.join(timeout=60)
+    assert not thread.is_alive() and "audit_lib.workbook" in sys.modules
