@@ -1,8 +1,9 @@
 """Benchmark ``gdpr-audit check`` and ``report`` against the DuckDB floor and the pandas baseline.
 
-For each scale the extract is generated once into a cache folder, then each tool is measured on the
-same files, one at a time: wall time and peak RSS of the whole process tree (median of ``--repeat``
-runs). Results go to a JSON file; a markdown summary is printed (see docs/benchmarks.md).
+For each scale the extract is generated once into a cache folder, then the tools are measured on the
+same files in rounds (each round runs every tool once, the check and the floor one after the other):
+wall time and peak RSS of the whole process tree, median of ``--repeat`` rounds. Results go to a JSON
+file; a markdown summary is printed (see docs/benchmarks.md).
 
 Example:
   python -m benchmarks.run --scales S M --repeat 3 --out benchmarks/results/2026-11-27.json
@@ -31,6 +32,7 @@ from .tables import render
 
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = ("check", "report", "floor", "pandas", "reopen")
+ROUND_ORDER = ("check", "floor", "pandas", "report", "reopen")  # in a round, the check and its floor side by side
 DEFAULT_REPEAT = {"S": 3, "M": 3, "L": 1, "XL": 1}
 XL_TOOLS = ("check",)  # XL (benchmarks/xl.py): how far `check` goes on one machine; the others run out of memory
 REOPEN_SCALES = ("S", "M")  # at L two full loads add minutes and the target is stated at M
@@ -131,32 +133,32 @@ def wait_until_idle(max_load: float, max_wait_s: float) -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def run_tool(tool: str, scale: str, data: Path, args, work: Path) -> dict:
-    """Measure one tool ``repeat`` times on one extract; the record holds the medians and each run."""
-    repeat = args.repeat or DEFAULT_REPEAT[scale]
+def run_once(tool: str, scale: str, data: Path, args, work: Path, i: int, repeat: int) -> tuple[dict, dict]:
+    """One run of one tool: (the run's record, the tool's own JSON line, if it prints one)."""
     cap = int(args.pandas_cap_gb * GiB) if tool == "pandas" else None
-    load = wait_until_idle(args.max_load, args.max_wait)
-    runs, detail, out = [], {}, work / tool
-    for i in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
-        # re-open: a fresh interactive cache (in ``out``) each run, so the first open is cold and the second re-opens
-        m = measure(command(tool, data, args.period, out), cwd=str(REPO), memory_cap=cap, timeout_s=args.timeout)
-        run = {"wall_s": round(m.wall_s, 3), "peak_rss_mib": round(m.peak_rss_mib, 1), "status": m.status}
-        if m.status == "ok" and tool in ("floor", "pandas", "reopen"):
-            detail = json.loads(m.stdout.strip().splitlines()[-1])
-            if tool == "reopen":
-                run.update(process_wall_s=run["wall_s"], wall_s=detail["second_s"], first_s=detail["first_s"])
-        if m.status != "ok":
-            run["stderr_tail"] = m.stderr_tail
-        runs.append(run)
-        print(
-            f"  [{scale}] {tool} run {i + 1}/{repeat}: {run['wall_s']:.2f} s, {run['peak_rss_mib']:.0f} MiB, "
-            f"{run['status']}",
-            file=sys.stderr,
-            flush=True,
-        )
-        if m.status != "ok":
-            break  # an out-of-memory or failed run is not repeated
+    out = work / tool
+    shutil.rmtree(out, ignore_errors=True)
+    # re-open: a fresh interactive cache (in ``out``) each run, so the first open is cold and the second re-opens
+    m = measure(command(tool, data, args.period, out), cwd=str(REPO), memory_cap=cap, timeout_s=args.timeout)
+    run = {"wall_s": round(m.wall_s, 3), "peak_rss_mib": round(m.peak_rss_mib, 1), "status": m.status}
+    detail = {}
+    if m.status == "ok" and tool in ("floor", "pandas", "reopen"):
+        detail = json.loads(m.stdout.strip().splitlines()[-1])
+        if tool == "reopen":
+            run.update(process_wall_s=run["wall_s"], wall_s=detail["second_s"], first_s=detail["first_s"])
+    if m.status != "ok":
+        run["stderr_tail"] = m.stderr_tail
+    print(
+        f"  [{scale}] {tool} run {i + 1}/{repeat}: {run['wall_s']:.2f} s, {run['peak_rss_mib']:.0f} MiB, "
+        f"{run['status']}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return run, detail
+
+
+def summarise(tool: str, scale: str, runs: list[dict], detail: dict, load: float, args, work: Path) -> dict:
+    """A tool's record: the medians of its runs (of the failed one if any failed), and each run."""
     ok = [r for r in runs if r["status"] == "ok"]
     status = "ok" if len(ok) == len(runs) else runs[-1]["status"]
     use = ok if status == "ok" else runs
@@ -171,12 +173,13 @@ def run_tool(tool: str, scale: str, data: Path, args, work: Path) -> dict:
         "load_before": load,
         "runs": runs,
     }
-    if cap:
+    if tool == "pandas":
         record["memory_cap_gib"] = args.pandas_cap_gb
     if tool == "reopen":
         record["first_s"] = statistics.median(r.get("first_s", 0) for r in use)
     if detail:
         record["detail"] = detail
+    out = work / tool
     if tool == "report" and status == "ok":
         record["html"] = html_sizes(out / args.period)
         record["folder_bytes"] = folder_bytes(out / args.period)
@@ -184,6 +187,28 @@ def run_tool(tool: str, scale: str, data: Path, args, work: Path) -> dict:
         manifest = json.loads((out / "manifest.json").read_text())
         record["findings"] = {c: s.get("findings") for c, s in manifest.get("checks", {}).items()} or None
     return record
+
+
+def run_scale(tools: list[str], scale: str, data: Path, args, work: Path) -> list[dict]:
+    """Measure the tools on one extract in rounds: each round runs every tool once, in turn, so the
+    check and the floor it is compared with run minutes apart at most, in the same state of a shared,
+    noisy machine (one tool's runs all together used to meet a different hour than the next tool's). A
+    tool that fails or runs out of memory is not run again."""
+    repeat = args.repeat or DEFAULT_REPEAT[scale]
+    runs: dict[str, list[dict]] = {t: [] for t in tools}
+    details: dict[str, dict] = {}
+    loads: dict[str, float] = {}
+    for i in range(repeat):
+        load = wait_until_idle(args.max_load, args.max_wait)
+        for tool in tools:
+            if runs[tool] and runs[tool][-1]["status"] != "ok":
+                continue  # an out-of-memory or failed run is not repeated
+            loads.setdefault(tool, load)
+            run, detail = run_once(tool, scale, data, args, work, i, repeat)
+            runs[tool].append(run)
+            details[tool] = detail or details.get(tool, {})
+    # a tool's outputs (the report's pages, the check's manifest) are those of its last run
+    return [summarise(t, scale, runs[t], details.get(t, {}), loads[t], args, work) for t in tools]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,11 +251,14 @@ def main(argv: list[str] | None = None) -> int:
         data_dir.mkdir(parents=True, exist_ok=True)
         doc["extracts"][scale] = ensure_extract(data_dir, scale, args.seed, args.period)
         work = data_dir / f"{scale}-runs"
-        for tool in args.tools:
-            if (tool == "reopen" and scale not in REOPEN_SCALES) or (scale == "XL" and tool not in XL_TOOLS):
-                continue
-            doc["results"].append(run_tool(tool, scale, data_dir / scale, args, work))
-            out.write_text(json.dumps(doc, indent=2) + "\n")  # partial results survive an interruption
+        tools = [
+            t
+            for t in ROUND_ORDER
+            if t in args.tools
+            and not ((t == "reopen" and scale not in REOPEN_SCALES) or (scale == "XL" and t not in XL_TOOLS))
+        ]
+        doc["results"].extend(run_scale(tools, scale, data_dir / scale, args, work))
+        out.write_text(json.dumps(doc, indent=2) + "\n")
         shutil.rmtree(work, ignore_errors=True)
     out.write_text(json.dumps(doc, indent=2) + "\n")
     print(render([doc]))
