@@ -61,10 +61,9 @@ def load_contract() -> dict[str, Table]:
             )
             for col, c in spec["columns"].items()
         }
-        key = spec.get("key")  # a required id column: the typed table keeps no second copy (tests/test_intake.py)
         tables[name] = Table(
             name=name,
-            key=key,
+            key=spec.get("key"),  # a required id column: the typed table keeps no second copy (tests/test_intake.py)
             columns=columns,
             policy_ref=spec.get("policy_ref", ""),
             aggregate=spec.get("aggregate"),

@@ -31,8 +31,7 @@ from .report_size import folder_bytes, html_sizes
 from .tables import render
 
 REPO = Path(__file__).resolve().parents[1]
-TOOLS = ("check", "report", "floor", "pandas", "reopen")
-ROUND_ORDER = ("check", "floor", "pandas", "report", "reopen")  # in a round, the check and its floor side by side
+TOOLS = ("check", "floor", "pandas", "report", "reopen")  # in a round's order: the check and its floor side by side
 DEFAULT_REPEAT = {"S": 3, "M": 3, "L": 1, "XL": 1}
 XL_TOOLS = ("check",)  # XL (benchmarks/xl.py): how far `check` goes on one machine; the others run out of memory
 REOPEN_SCALES = ("S", "M")  # at L two full loads add minutes and the target is stated at M
@@ -253,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         work = data_dir / f"{scale}-runs"
         tools = [
             t
-            for t in ROUND_ORDER
+            for t in TOOLS
             if t in args.tools
             and not ((t == "reopen" and scale not in REOPEN_SCALES) or (scale == "XL" and t not in XL_TOOLS))
         ]
