@@ -39,6 +39,13 @@ CREATE OR REPLACE MACRO ts_in_span(t) AS (
     CASE WHEN t >= TIMESTAMPTZ '1899-12-31 12:00:00+00' AND t < TIMESTAMPTZ '2201-01-01 00:00:00+00' THEN t END);
 CREATE OR REPLACE MACRO date_in_span(d) AS (
     CASE WHEN d >= DATE '1900-01-01' AND d < DATE '2201-01-01' THEN d END);
+-- a local wall time, or one followed by a word (`2026-06-01 23:30:00 UTC`, as BigQuery writes them;
+-- `Europe/Paris`; `10:00 PM`): DuckDB's TIMESTAMP cast ignores such a word, which would read a UTC time as
+-- Brussels time, so a value whose last word begins with a letter is read with its zone (ICU), and a word
+-- that names no zone (PM, CEST, abc) leaves the value unreadable instead of shifted
+CREATE OR REPLACE MACRO ts_local(s) AS (
+    CASE WHEN regexp_matches(s, '\\s[A-Za-z]\\S*$') THEN try_cast(s AS TIMESTAMPTZ)
+         ELSE local_to_utc(try_cast(s AS TIMESTAMP)) END);
 CREATE OR REPLACE MACRO ts_word(s) AS (lower(trim(s)) IN ('epoch', 'infinity', '-infinity', '+infinity', 'now',
                                                         'today', 'tomorrow', 'yesterday', 'allballs'));
 -- parse_ts_body reads the text; parse_ts bounds it. The typing SQL (intake/canonical.py) computes the
@@ -54,8 +61,8 @@ CREATE OR REPLACE MACRO parse_ts_body(s) AS (
          WHEN left(s, 1) = ' ' OR right(s, 1) = ' ' THEN (
               CASE WHEN ts_has_offset(trim(s)) THEN
                         CASE WHEN ts_offset_ok(trim(s)) THEN try_cast(trim(s) AS TIMESTAMPTZ) END
-                   ELSE local_to_utc(try_cast(trim(s) AS TIMESTAMP)) END)
-         ELSE local_to_utc(try_cast(s AS TIMESTAMP)) END);
+                   ELSE ts_local(trim(s)) END)
+         ELSE ts_local(s) END);
 CREATE OR REPLACE MACRO parse_ts(s) AS ts_in_span(parse_ts_body(s));
 -- p: parse_ts_body(s), needed only when s is not a plain 10-character date (date_body_input gives it)
 CREATE OR REPLACE MACRO parse_date_with(s, p) AS date_in_span(

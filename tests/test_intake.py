@@ -273,6 +273,8 @@ def test_unreadable_value_detail_only_on_its_row(audit):
         ("1899-12-31", None),  # outside 1900-2200
         ("2026-01-05T23:30:00Z", dt.date(2026, 1, 6)),  # a timestamp: its Brussels date
         ("2026-01-05 23:30", dt.date(2026, 1, 5)),  # a local time: its date
+        ("2026-01-05 23:30:00 UTC", dt.date(2026, 1, 6)),  # a zone named after the time is honoured
+        ("2026-01-05 10:00 PM", None),  # a word that names no zone: unreadable, not 10:00
     ],
 )
 def test_date_column_values(text, expected):
@@ -284,3 +286,44 @@ def test_date_column_values(text, expected):
     con = duckdb.connect()
     install_macros(con, "Europe/Brussels")
     assert con.execute("SELECT parse_date(?::VARCHAR)", [text]).fetchone()[0] == expected
+
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    "text, instant, local_day",
+    [
+        # BigQuery's form: UTC, named after the time; 23:30 UTC is the next day in Brussels (summer, winter)
+        ("2026-06-01 23:30:00 UTC", dt.datetime(2026, 6, 1, 23, 30, tzinfo=UTC), dt.date(2026, 6, 2)),
+        ("2026-06-01 21:59:59 UTC", dt.datetime(2026, 6, 1, 21, 59, 59, tzinfo=UTC), dt.date(2026, 6, 1)),
+        ("2026-06-01 22:00:00 UTC", dt.datetime(2026, 6, 1, 22, 0, tzinfo=UTC), dt.date(2026, 6, 2)),
+        ("2026-10-31 22:59:59 UTC", dt.datetime(2026, 10, 31, 22, 59, 59, tzinfo=UTC), dt.date(2026, 10, 31)),
+        ("2026-10-31 23:00:00 UTC", dt.datetime(2026, 10, 31, 23, 0, tzinfo=UTC), dt.date(2026, 11, 1)),
+        # across the spring change (29 March 2026, 01:00 UTC): +01:00 before, +02:00 after
+        ("2026-03-28 23:30:00 UTC", dt.datetime(2026, 3, 28, 23, 30, tzinfo=UTC), dt.date(2026, 3, 29)),
+        ("2026-03-29 22:30:00 UTC", dt.datetime(2026, 3, 29, 22, 30, tzinfo=UTC), dt.date(2026, 3, 30)),
+        (" 2026-10-31 23:30:00 UTC ", dt.datetime(2026, 10, 31, 23, 30, tzinfo=UTC), dt.date(2026, 11, 1)),
+        ("2026-06-01 10:00:00 America/New_York", dt.datetime(2026, 6, 1, 14, 0, tzinfo=UTC), dt.date(2026, 6, 1)),
+        ("2026-06-01 10:00:00 Europe/Brussels", dt.datetime(2026, 6, 1, 8, 0, tzinfo=UTC), dt.date(2026, 6, 1)),
+        # no zone: Brussels wall time, the autumn fold read with the earlier offset
+        ("2026-06-01 23:30:00", dt.datetime(2026, 6, 1, 21, 30, tzinfo=UTC), dt.date(2026, 6, 1)),
+        ("2026-10-25 02:30:00", dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC), dt.date(2026, 10, 25)),
+        # a word after the time that names no zone was dropped by DuckDB's cast: now the value is unreadable
+        ("2026-06-01 10:00 PM", None, None),
+        ("2026-06-01 10:00:00 CEST", None, None),
+        ("2026-06-01 10:00:00 abc", None, None),
+    ],
+)
+def test_a_zone_named_after_the_time_is_honoured(text, instant, local_day):
+    """A timestamp followed by a zone name is read in that zone; any other word leaves it unreadable."""
+    import duckdb
+
+    from audit_lib.sqlmacros import install_macros
+
+    con = duckdb.connect()
+    install_macros(con, "Europe/Brussels")
+    got, day = con.execute(
+        "SELECT timezone('UTC', parse_ts(?::VARCHAR)), local_date(parse_ts(?::VARCHAR))", [text, text]
+    ).fetchone()
+    assert (got.replace(tzinfo=UTC) if got else None, day) == (instant, local_day)
