@@ -142,9 +142,9 @@ def test_the_offset_fast_path_reads_every_value_as_the_general_path(con):
     from audit_lib.sqlmacros import MACROS
 
     body = MACROS.split("CREATE OR REPLACE MACRO parse_ts_body(s) AS ", 1)[1].split(";\n", 1)[0]
-    fast = [line for line in body.splitlines() if "regexp_matches" in line]
+    fast = [line for line in body.splitlines() if "regexp_matches(s, '[+-]" in line]
     assert len(fast) == 1
-    general = body.replace(fast[0] + "\n", "").replace("{tz}", "Europe/Brussels")
+    general = body.replace(fast[0] + "\n", "").replace("{tz}", "Europe/Brussels").replace("{{", "{").replace("}}", "}")
     con.execute(f"CREATE MACRO general_body(s) AS {general}")
     offsets = [
         f"{sign}{h:02d}{sep}{m:02d}"
@@ -160,6 +160,48 @@ def test_the_offset_fast_path_reads_every_value_as_the_general_path(con):
         con.execute("SELECT count(*) FROM v WHERE regexp_matches(s, '[+-](?:0\\d|1[0-3]):[0-5]\\d$')").fetchone()[0]
         >= 40
     )
+
+
+# parse_ts_body before its general forms were written once on trim(s), with a fast path for a plain local
+# time (issue 17, seventh pass): the forms as they are, then again on the trimmed text for a value with a
+# blank at either end
+TWO_COPIES = """
+    CASE WHEN s IS NULL THEN NULL
+         WHEN ends_with(s, 'Z') AND length(s) > 10 THEN try_cast(s AS TIMESTAMPTZ)
+         WHEN length(s) > 10 AND regexp_matches(s, '[+-](?:0\\d|1[0-3]):[0-5]\\d$') THEN try_cast(s AS TIMESTAMPTZ)
+         WHEN ts_has_offset(s) THEN CASE WHEN ts_offset_ok(s) THEN try_cast(s AS TIMESTAMPTZ) END
+         WHEN ts_word(s) THEN NULL
+         WHEN left(s, 1) = ' ' OR right(s, 1) = ' ' THEN (
+              CASE WHEN ts_has_offset(trim(s)) THEN
+                        CASE WHEN ts_offset_ok(trim(s)) THEN try_cast(trim(s) AS TIMESTAMPTZ) END
+                   ELSE ts_local(trim(s)) END)
+         ELSE ts_local(s) END"""
+
+
+def test_the_general_forms_written_once_read_every_value_as_the_two_copies(con):
+    con.execute(f"CREATE MACRO two_copies(s) AS ({TWO_COPIES})")
+    padded = [f"{a}{v}{b}" for v in VALUES for a, b in (("", " "), (" ", ""), ("  ", "  "))]
+    zones = [f"2026-10-31 23:30:00{z}" for z in (" UTC", " UTC ", " utc", " Europe/Paris", " PM", "  UTC", "\tUTC")]
+    # plain local times, which take their own fast path (fold, gap, fractions, impossible fields)
+    local = [
+        "2026-10-25 02:30:00.123",
+        "2026-10-25T02:30",
+        "2026-03-29 02:30",
+        "2026-13-01 10:00",
+        "2026-10-31 24:00:00",
+    ]
+    local += ["2026-10-31 23:61", "2026-10-31 23:30:00.", "2026-10-31 23:30:00.1234567", "2026-10-31  23:30"]
+    con.executemany("INSERT INTO v VALUES (?)", [[v] for v in padded + zones + local])
+    assert con.execute("SELECT count(*) FROM v WHERE left(s, 1) = ' ' OR right(s, 1) = ' '").fetchone()[0] > 100
+    # every value reads as the old body read its trimmed text
+    assert con.execute("SELECT s FROM v WHERE parse_ts_body(s) IS DISTINCT FROM two_copies(trim(s))").fetchall() == []
+    # and as the old body read the value itself, but for a value ending in two blanks, which the old body
+    # took for an offset ('-31  ' looks like -HHMM) and so left unreadable; one blank was read
+    changed = con.execute(
+        "SELECT s, two_copies(s) FROM v WHERE parse_ts_body(s) IS DISTINCT FROM two_copies(s)"
+    ).fetchall()
+    assert {"  2026-10-31  ", "  2026-10-31T23:30:00+01  "} <= {r[0] for r in changed}
+    assert all(r[0].endswith("  ") and r[1] is None for r in changed)
 
 
 MIXED = (
