@@ -24,6 +24,12 @@ EXPECTED = {
     "bool": "true/false, 1/0, yes/no",
     "country": "an ISO country code or name",
 }
+# The typed table's rowid is its row's place in the file (``_row``, and ``row:N`` for a row without a key):
+# DuckDB keeps a CSV scan's order in CREATE TABLE AS only when the plan holds no join ("Batch Create Table
+# As"); with one, a file of several buffers (scale M) is inserted in a different order at each run. So
+# the typing SQL joins nothing (tests/test_row_order.py checks every table's plan).
+ORDER_KEEPING = "Batch Create Table As"
+COUNTRY_MAP = "country_aliases"  # alias -> ISO code, set by ``build_typed`` from ref_country_alias
 TIME_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE")
 
 
@@ -72,13 +78,14 @@ def parse_expr(col: Column, raw_type: str | None) -> str:
         return _raw(col.name) if raw_type == "BOOLEAN" else f"parse_bool({text})"
     if col.type == "enum":
         values = ", ".join(f"'{v}'" for v in col.values)
-        # exact canonical values take the fast path; only the others are trimmed and lower-cased
-        return (
-            f"CASE WHEN {text} IN ({values}) THEN {text} "
-            f"WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END"
-        )
+        # exact canonical values take the fast path; only the others are trimmed and lower-cased. The fast
+        # test is a chain of equalities: DuckDB turns `column IN (5 or more values)` into a join, and a
+        # join makes the typed table's insert unordered (see ``ORDER_KEEPING``)
+        exact = " OR ".join(f"{text} = '{v}'" for v in col.values)
+        return f"CASE WHEN {exact} THEN {text} WHEN lower(trim({text})) IN ({values}) THEN lower(trim({text})) END"
     if col.type == "country":
-        return f"(SELECT a.code FROM ref_country_alias a WHERE a.alias = lower(trim({text})))"
+        # a lookup in a MAP variable, not a subquery: a subquery is a join (``ORDER_KEEPING``)
+        return f"getvariable('{COUNTRY_MAP}')[lower(trim({text}))]"
     if col.type == "list":
         return f"list_filter(list_transform(string_split({text}, ';'), lambda x: trim(x)), lambda x: x <> '')"
     if col.type == "id":
@@ -150,6 +157,8 @@ def build_typed(
     if table.one_of_required and not any(c in raw_types for c in table.one_of_required):
         raise InputError(f"{path}: needs one of the columns {' or '.join(table.one_of_required)}")
 
+    if any(col.type == "country" for col in table.columns.values()):
+        con.execute(f"SET VARIABLE {COUNTRY_MAP} = (SELECT map(list(alias), list(code)) FROM ref_country_alias)")
     inner = (["_row"] if in_place else []) + (["_file"] if "_file" in raw_types else [])
     helpers: list[str] = []  # the __raw and __blank columns, dropped once the flags are named
     missing, invalid, future, detail = [], [], [], []
