@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psutil
 
+from . import answer_key
 from .measure import measure
 from .report_size import folder_bytes, html_sizes
 from .tables import render
@@ -156,7 +157,7 @@ def run_once(tool: str, scale: str, data: Path, args, work: Path, i: int, repeat
     return run, detail
 
 
-def summarise(tool: str, scale: str, runs: list[dict], detail: dict, load: float, args, work: Path) -> dict:
+def summarise(tool: str, scale: str, runs: list[dict], detail: dict, load: float, args, work: Path, data: Path) -> dict:
     """A tool's record: the medians of its runs (of the failed one if any failed), and each run."""
     ok = [r for r in runs if r["status"] == "ok"]
     status = "ok" if len(ok) == len(runs) else runs[-1]["status"]
@@ -185,6 +186,9 @@ def summarise(tool: str, scale: str, runs: list[dict], detail: dict, load: float
     if tool == "check" and status == "ok":
         manifest = json.loads((out / "manifest.json").read_text())
         record["findings"] = {c: s.get("findings") for c, s in manifest.get("checks", {}).items()} or None
+        key = data / "answer_key.csv"
+        if key.is_file():  # the sample generator's extracts carry one: speed must change no finding
+            record["answer_key"] = answer_key.compare(out / "findings.csv", key)
     return record
 
 
@@ -207,7 +211,7 @@ def run_scale(tools: list[str], scale: str, data: Path, args, work: Path) -> lis
             runs[tool].append(run)
             details[tool] = detail or details.get(tool, {})
     # a tool's outputs (the report's pages, the check's manifest) are those of its last run
-    return [summarise(t, scale, runs[t], details.get(t, {}), loads[t], args, work) for t in tools]
+    return [summarise(t, scale, runs[t], details.get(t, {}), loads[t], args, work, data) for t in tools]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,6 +138,19 @@ def targets_table(records: dict) -> str:
                     f"{abs(FOLDER_MB - mb):.1f} MB {'under' if met else 'over'}",
                 )
             )
+    for scale in scales:
+        key = (records.get((scale, "check")) or {}).get("answer_key")
+        if key:
+            rows.append(
+                (
+                    f"findings match the answer key at {scale}",
+                    "the same findings"
+                    if key["matches"]
+                    else f"{key['extra_count']} found not in the key, {key['missing_count']} missing",
+                    key["matches"],
+                    "exactly" if key["matches"] else f"first missing: {key['missing'][:1]}",
+                )
+            )
     r = records.get(("XL", "check"))
     if r:
         rows.append(

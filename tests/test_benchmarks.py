@@ -64,6 +64,26 @@ def test_smoke_run_at_s_records_every_tool_ok(smoke):
         assert record["wall_s"] > 0 and record["peak_rss_mib"] > 0, tool
 
 
+def test_the_check_run_is_compared_with_the_answer_key(smoke):
+    check = next(r for r in smoke["results"] if r["tool"] == "check")
+    assert check["answer_key"] == {"matches": True, "extra": [], "missing": [], "extra_count": 0, "missing_count": 0}
+
+
+def test_an_answer_key_difference_is_named(tmp_path):
+    from benchmarks.answer_key import compare
+
+    header = "check_id,record_id,count\n"
+    (tmp_path / "key.csv").write_text(header + "DQ-MISSING-REQUIRED,row:1000095,1\nRET-X,P1,2\n")
+    (tmp_path / "findings.csv").write_text(header + "DQ-MISSING-REQUIRED,row:452541,1\nRET-X,'P1,2\n")
+    assert compare(tmp_path / "findings.csv", tmp_path / "key.csv") == {
+        "matches": False,
+        "extra": [["DQ-MISSING-REQUIRED", "row:452541", 1]],
+        "missing": [["DQ-MISSING-REQUIRED", "row:1000095", 1]],
+        "extra_count": 1,
+        "missing_count": 1,
+    }
+
+
 def test_machine_and_versions_are_recorded(smoke):
     assert smoke["machine"]["nproc"] > 0 and smoke["machine"]["memory_gib"] > 0
     assert {"python", "duckdb", "pandas"} <= set(smoke["versions"])
@@ -80,6 +100,9 @@ def test_report_sizes_are_measured_beyond_plotly_js(smoke):
     assert report["folder_bytes"] > sum(p["bytes"] for p in pages.values())  # notebooks and findings too
 
 
+KEY_DIFFERS = {"matches": False, "extra_count": 1, "missing_count": 1, "missing": [["DQ-X", "row:2", 1]]}
+
+
 def test_targets_table_says_which_round_two_targets_are_met():
     from benchmarks.tables import render
 
@@ -88,10 +111,10 @@ def test_targets_table_says_which_round_two_targets_are_met():
 
     doc = {
         "results": [
-            rec("S", "check", 1.0),
+            rec("S", "check", 1.0, answer_key={"matches": True}),
             rec("S", "pandas", 1.5),
             rec("S", "report", 9.0, folder_bytes=10_400_000),
-            rec("M", "check", 11.0),
+            rec("M", "check", 11.0, answer_key=KEY_DIFFERS),
             rec("M", "floor", 10.0),
             rec("L", "check", 130.0),
             rec("L", "floor", 100.0),
@@ -99,7 +122,8 @@ def test_targets_table_says_which_round_two_targets_are_met():
             rec("XL", "check", 900.0, mib=2048.0),
         ]
     }
-    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[2] for line in render([doc]).splitlines()[4:13]}
+    table = render([doc]).split("\n\n")[1].splitlines()[2:]
+    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[2] for line in table}
     assert rows == {
         "check ≤ 1.2× the floor at M": "yes",
         "check ≤ 1.2× the floor at L": "**no**",
@@ -109,6 +133,8 @@ def test_targets_table_says_which_round_two_targets_are_met():
         "report peak memory ≤ 3 GB at L": "**no**",
         "month folder ≤ 12 MB at S": "yes",
         "month folder ≤ 12 MB at L": "**no**",
+        "findings match the answer key at S": "yes",
+        "findings match the answer key at M": "**no**",
         "check finishes at XL (1 billion log rows), time and peak recorded": "yes",
     }
 
