@@ -237,9 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-load", type=float, default=1.5, help="wait for this 1-minute load average first")
     ap.add_argument("--max-wait", type=float, default=120.0, help="seconds to wait for it at most")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds before a run is killed")
+    ap.add_argument("--overwrite", action="store_true", help="replace an existing results file")
     args = ap.parse_args(argv)
 
     out = args.out or REPO / "benchmarks" / "results" / f"{dt.date.today().isoformat()}.json"
+    if out.exists() and not args.overwrite:  # a results file is evidence that docs/benchmarks.md cites
+        ap.error(f"{out} exists: name another --out, or pass --overwrite")
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),

@@ -69,6 +69,19 @@ def test_the_check_run_is_compared_with_the_answer_key(smoke):
     assert check["answer_key"] == {"matches": True, "extra": [], "missing": [], "extra_count": 0, "missing_count": 0}
 
 
+def test_an_existing_results_file_is_not_replaced(tmp_path):
+    out = tmp_path / "results.json"
+    out.write_text("{}")
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--scales", "S", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and "exists: name another --out, or pass --overwrite" in run.stderr
+    assert out.read_text() == "{}"
+
+
 def test_an_answer_key_difference_is_named(tmp_path):
     from benchmarks.answer_key import compare
 
